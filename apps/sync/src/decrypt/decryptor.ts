@@ -1,0 +1,105 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { GpgFailedError, GpgMissingError } from './decrypt-errors.js';
+import { startGpgSession, type DecryptSession } from './gpg-session.js';
+import { readPassphraseFile } from './passphrase-file.js';
+
+const execFileAsync = promisify(execFile);
+
+export interface DecryptorOptions {
+  /** The library's GRIN passphrase file (gpg_passphrase.asc). Validated up front. */
+  passphraseFile: string;
+  /** gpg binary, default `gpg` from PATH. */
+  gpgPath?: string;
+  /**
+   * Accept archives without integrity packet when they use a legacy 64-bit-block cipher
+   * (CAST5/IDEA/3DES/Blowfish, the GnuPG 1.x default); they are reported with
+   * `integrityProtected: false`. Default false: such archives fail with LegacyCipherRefusedError.
+   */
+  allowLegacyWithoutIntegrity?: boolean;
+  /** Environment for gpg (default: process.env); GPG_TTY is cleared, LC_ALL=C, GNUPGHOME dropped. */
+  env?: NodeJS.ProcessEnv;
+  /** Where the private gpg home directory is created, default os.tmpdir(). */
+  tmpDir?: string;
+}
+
+export interface Decryptor {
+  /** Start decrypting `input` (the encrypted archive). See DecryptSession for the contract. */
+  decrypt(input: Readable, signal?: AbortSignal): DecryptSession;
+  /** e.g. `2.2.40`. */
+  readonly gpgVersion: string;
+  /** Permission bits of the passphrase file. */
+  readonly passphraseFileMode: number;
+  /** True when the passphrase file is group/world readable (it should be 0600); the caller warns. */
+  readonly passphraseFileGroupOrWorldReadable: boolean;
+  /** Stop the private gpg-agent and delete the private home directory. Call after all sessions settled. */
+  close(): Promise<void>;
+}
+
+/**
+ * Check gpg and the passphrase file, create a private gpg home directory (the user's keyring and
+ * agent are never touched) and return a decryptor that streams archives through `gpg --decrypt`.
+ */
+export async function createDecryptor(options: DecryptorOptions): Promise<Decryptor> {
+  const gpgPath = options.gpgPath ?? 'gpg';
+  const pass = await readPassphraseFile(options.passphraseFile);
+  const gpgVersion = await checkGpg(gpgPath);
+  const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), GPG_TTY: '', LC_ALL: 'C', LANGUAGE: 'C' };
+  delete env['GNUPGHOME'];
+  const homedir = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'grin-gpg-'));
+  const gpgconf = gpgPath.includes('/') ? join(dirname(gpgPath), basename(gpgPath).replace(/gpg2?$/, 'gpgconf')) : 'gpgconf';
+  // Start the agent once, so concurrent first sessions do not race to launch it. If gpgconf is
+  // not there gpg autostarts the agent itself.
+  await execFileAsync(gpgconf, ['--homedir', homedir, '--launch', 'gpg-agent'], { env, timeout: 30_000 }).catch(() => {});
+  let closed = false;
+
+  return {
+    gpgVersion,
+    passphraseFileMode: pass.mode,
+    passphraseFileGroupOrWorldReadable: pass.groupOrWorldReadable,
+    decrypt(input, signal) {
+      if (closed) throw new GpgFailedError('decrypt() called after close()');
+      return startGpgSession(
+        {
+          gpgPath,
+          homedir,
+          passphrase: pass.bytes,
+          allowLegacyWithoutIntegrity: options.allowLegacyWithoutIntegrity ?? false,
+          env,
+        },
+        input,
+        signal,
+      );
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      pass.bytes.fill(0);
+      await execFileAsync(gpgconf, ['--homedir', homedir, '--kill', 'gpg-agent'], { env, timeout: 30_000 }).catch(() => {});
+      await rm(homedir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function checkGpg(gpgPath: string): Promise<string> {
+  let stdout: string;
+  try {
+    ({ stdout } = await execFileAsync(gpgPath, ['--version'], { timeout: 30_000, env: { ...process.env, LC_ALL: 'C' } }));
+  } catch (err) {
+    throw new GpgMissingError(`cannot run gpg at ${gpgPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
+      cause: err,
+    });
+  }
+  const m = /^gpg \(GnuPG\) (\d+)\.(\d+)\.(\d+)/m.exec(stdout);
+  if (m === null) throw new GpgMissingError(`${gpgPath} does not look like GnuPG: ${stdout.split('\n')[0] ?? ''}`);
+  const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  // Loopback pinentry, DECRYPTION_INFO and --no-symkey-cache (2.2.7) are needed.
+  if (major < 2 || (major === 2 && (minor < 2 || (minor === 2 && patch < 7)))) {
+    throw new GpgMissingError(`${gpgPath} is GnuPG ${m[1]}.${m[2]}.${m[3]}; version 2.2.7 or newer is required`);
+  }
+  return `${m[1]}.${m[2]}.${m[3]}`;
+}

@@ -1,0 +1,209 @@
+import { spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  CorruptArchiveError,
+  DecryptAbortedError,
+  GpgFailedError,
+  GpgMissingError,
+  IntegrityError,
+  LegacyCipherRefusedError,
+  WrongPassphraseError,
+} from './decrypt-errors.js';
+import { cipherName, GpgStatusParser, isLegacyCipher, type GpgStatus } from './gpg-status.js';
+
+/** Outcome of a verified decryption. */
+export interface DecryptResult {
+  /** Symmetric cipher of the archive, e.g. `AES256`, `CAST5`. */
+  cipher: string;
+  /** False only for legacy archives accepted with `allowLegacyWithoutIntegrity`. */
+  integrityProtected: boolean;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+/**
+ * One running decryption. `output` must be consumed (it is backpressured end to end: a slow
+ * reader stops gpg, which stops reading the input). `output` ends only after the integrity check
+ * passed and errors with the same error `done` rejects with; `done` resolves when gpg exited 0,
+ * integrity was verified and all plaintext went through `output`.
+ */
+export interface DecryptSession {
+  readonly output: Readable;
+  readonly done: Promise<DecryptResult>;
+  /** Process id of gpg (undefined if it could not be started). */
+  readonly pid: number | undefined;
+}
+
+export interface GpgSessionConfig {
+  gpgPath: string;
+  homedir: string;
+  /** Passphrase bytes as gpg reads them from a file: first line incl. newline. */
+  passphrase: Buffer;
+  allowLegacyWithoutIntegrity: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+const STDERR_TAIL = 4096;
+
+/** Spawn gpg (no shell; passphrase on fd 3, status on fd 4) and stream `input` through it. */
+export function startGpgSession(cfg: GpgSessionConfig, input: Readable, signal?: AbortSignal): DecryptSession {
+  const args = [
+    '--homedir', cfg.homedir,
+    '--batch', '--no-tty', '--quiet', '--no-greeting',
+    '--pinentry-mode', 'loopback',
+    '--passphrase-fd', '3',
+    '--status-fd', '4',
+    '--no-symkey-cache',
+    // With this flag gpg no longer fails on BADMDC or on a missing MDC by itself; the decision is
+    // taken below from the status lines (GOODMDC required unless the message has no MDC at all).
+    ...(cfg.allowLegacyWithoutIntegrity ? ['--ignore-mdc-error'] : []),
+    '--decrypt',
+  ];
+  const child = spawn(cfg.gpgPath, args, { stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'], env: cfg.env });
+  const stdin = child.stdio[0] as Writable;
+  const stdout = child.stdio[1] as Readable;
+  const stderr = child.stdio[2] as Readable;
+  const passFd = child.stdio[3] as Writable;
+  const statusFd = child.stdio[4] as Readable;
+
+  const parser = new GpgStatusParser();
+  let stderrTail = '';
+  let bytesIn = 0;
+  let bytesOut = 0;
+  let failure: Error | undefined;
+  let inputFailure: Error | undefined;
+  let settled = false;
+  let resolveFlushed: () => void = () => {};
+  const flushed = new Promise<void>((r) => (resolveFlushed = r));
+  let settle: (result: Omit<DecryptResult, 'bytesOut'> | Error) => void = () => {};
+  const outcome = new Promise<Omit<DecryptResult, 'bytesOut'>>((resolve, reject) => {
+    settle = (result) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      if (result instanceof Error) reject(result);
+      else resolve(result);
+    };
+  });
+
+  const output = new Transform({
+    highWaterMark: 1 << 20,
+    transform(chunk: Buffer, _enc, callback) {
+      bytesOut += chunk.length;
+      callback(null, chunk);
+    },
+    // The plaintext's end is withheld until gpg has verified integrity.
+    flush(callback) {
+      resolveFlushed();
+      outcome.then(() => callback(), (err: Error) => callback(err));
+    },
+    destroy(err, callback) {
+      if (!settled) cancel(new DecryptAbortedError('decryption output was closed before its end', { cause: err ?? undefined }));
+      callback(err);
+    },
+  });
+
+  function cancel(err: Error): void {
+    if (settled || failure !== undefined) return;
+    failure = err;
+    child.kill('SIGKILL');
+    if (!output.destroyed) output.destroy(err);
+  }
+
+  const onAbort = (): void => {
+    cancel(new DecryptAbortedError('decryption aborted', { cause: signal?.reason }));
+  };
+
+  child.on('error', (err: NodeJS.ErrnoException) => {
+    if (child.pid !== undefined) return; // e.g. a failed kill(); 'close' still reports the exit
+    const missing = err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'ENOTDIR';
+    const e = missing
+      ? new GpgMissingError(`cannot run gpg at ${cfg.gpgPath}: ${err.code}`, { cause: err })
+      : new GpgFailedError(`cannot start gpg: ${err.message}`, { cause: err });
+    failure ??= e;
+    if (!output.destroyed) output.destroy(e);
+    settle(e);
+  });
+
+  child.on('close', (code, sig) => {
+    const result = classify(code, sig);
+    if (result instanceof Error && !output.destroyed) output.destroy(result);
+    settle(result);
+  });
+
+  statusFd.on('data', (chunk: Buffer) => parser.push(chunk));
+  stderr.on('data', (chunk: Buffer) => {
+    stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL);
+  });
+  // gpg may exit before reading the passphrase (e.g. no OpenPGP data): EPIPE there is expected.
+  passFd.on('error', () => {});
+  passFd.end(cfg.passphrase);
+
+  // Closing the pipe when gpg exits early (bad passphrase) gives EPIPE here: gpg's status decides.
+  let stdinError: Error | undefined;
+  stdin.on('error', (err) => (stdinError = err));
+  input.once('error', (err) => (inputFailure ??= err));
+  const countIn = new Transform({
+    transform(chunk: Buffer, _enc, callback) {
+      bytesIn += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  pipeline(input, countIn, stdin).catch((err: Error) => {
+    if (err === stdinError || (err as NodeJS.ErrnoException).code === 'EPIPE') return;
+    if (inputFailure === undefined && child.exitCode === null && child.signalCode === null) inputFailure = err;
+    if (inputFailure !== undefined && !settled) {
+      failure ??= inputFailure;
+      child.kill('SIGKILL');
+    }
+  });
+  pipeline(stdout, output).catch(() => {
+    // reported through `done` and output's own error
+  });
+
+  if (signal !== undefined) {
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  }
+
+  function classify(code: number | null, sig: NodeJS.Signals | null): Omit<DecryptResult, 'bytesOut'> | Error {
+    if (failure !== undefined) return failure;
+    if (inputFailure !== undefined) return inputFailure;
+    const st: GpgStatus = parser.end();
+    const opts = { gpgStderr: stderrTail };
+    const cipher = cipherName(st.cipherAlgo);
+    const noMdc = st.mdcMethod === 0 && (st.aeadAlgo ?? 0) === 0;
+    if (st.badPassphrase) return new WrongPassphraseError('wrong passphrase: gpg could not decrypt the session key', opts);
+    if (st.badMdc) return new IntegrityError('integrity check failed (BADMDC): the archive was modified or damaged', opts);
+    if (noMdc && !isLegacyCipher(st.cipherAlgo) && st.cipherAlgo !== null) {
+      // GnuPG 1.x always added an MDC for 128-bit-block ciphers; an AES message without one
+      // is most likely an MDC-stripping manipulation, so it is refused even in legacy mode.
+      return new IntegrityError(`archive uses ${cipher} without integrity protection; refusing`, opts);
+    }
+    if (st.legacyRefused || (noMdc && !cfg.allowLegacyWithoutIntegrity)) {
+      return new LegacyCipherRefusedError(`archive uses ${cipher} without integrity protection (legacy GnuPG 1.x format)`, opts);
+    }
+    if (st.noData) return new CorruptArchiveError('no OpenPGP data found: the file is not an encrypted archive', opts);
+    if (st.noSecretKey) return new CorruptArchiveError('the archive is encrypted to a public key, not with a passphrase', opts);
+    if (sig !== null) return new GpgFailedError(`gpg was killed by ${sig}`, opts);
+    if (code !== 0 || st.decryptionFailed || !st.decryptionOkay) {
+      return new CorruptArchiveError(`gpg could not decrypt the archive (exit ${code ?? '?'}): it is truncated or damaged`, opts);
+    }
+    const integrityProtected = st.goodMdc || (st.aeadAlgo ?? 0) > 0;
+    if (!integrityProtected && !(noMdc && cfg.allowLegacyWithoutIntegrity)) {
+      // With --ignore-mdc-error gpg reports success for a damaged MDC message: GOODMDC is required.
+      return new IntegrityError('gpg reported success but the integrity check did not pass', opts);
+    }
+    return { cipher, integrityProtected, bytesIn };
+  }
+
+  const done = outcome.then(async (r) => {
+    await flushed;
+    return { ...r, bytesOut };
+  });
+  // `done` is the caller's to observe; avoid an unhandled rejection if they only watch `output`.
+  done.catch(() => {});
+  return { output, done, pid: child.pid };
+}

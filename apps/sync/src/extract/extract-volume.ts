@@ -1,0 +1,106 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { ExtractionAbortedError } from './extract-errors.js';
+import { MarcSearch, type MarcResult } from './marc-search.js';
+import { OcrCollector, type OcrResult } from './ocr-collector.js';
+import { readArchive, type ArchiveEntry, type EntrySink } from './read-archive.js';
+
+export interface ExtractVolumeOptions {
+  barcode: string;
+  /** Extract the MARC record from the METS file. */
+  marc: boolean;
+  /** Build the OCR JSONL. */
+  ocr: boolean;
+  /** gzip the OCR JSONL (default true). */
+  compressOcr?: boolean;
+  /** Directory under which the volume's own work directory is made. Must exist. */
+  tempDir: string;
+  signal?: AbortSignal;
+  /** Page text held in memory for out-of-order pages before spilling to disk (default 32 MiB). */
+  maxHeldOcrBytes?: number;
+  /** Largest page file accepted (default 64 MiB). */
+  maxOcrPageBytes?: number;
+}
+
+/**
+ * What was extracted from one volume. When `ocr.status` is 'ok' the caller owns `ocr.jsonlPath`:
+ * upload it, then call `dispose()`, which removes the volume's work directory (idempotent).
+ */
+export interface VolumeExtraction {
+  /** Present when MARC extraction was asked for. */
+  marc?: MarcResult;
+  /** Present when OCR extraction was asked for. */
+  ocr?: OcrResult;
+  /** Entries in the archive. */
+  entries: number;
+  /** The volume's work directory (holds the OCR file until `dispose`). */
+  workDir: string;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Extracts MARC columns and the OCR JSONL of one volume from its decrypted `.tar.gz` stream,
+ * in one pass and without writing images anywhere: only METS/XML files are parsed and page
+ * texts kept; every other entry is drained. Meant to run beside the store on a copy of the same
+ * stream (a tee): the input is always consumed to its end, also on failure.
+ *
+ * Fails with UnsafeArchiveError, CorruptArchiveError, UnsafeXmlError, OcrPageTooLargeError,
+ * ExtractionAbortedError or the input stream's own error; on failure nothing is left in
+ * `tempDir`. A volume without MARC or OCR is not a failure: see `marc.status` / `ocr.status`.
+ */
+export async function extractVolume(plaintext: Readable, options: ExtractVolumeOptions): Promise<VolumeExtraction> {
+  const { signal } = options;
+  let workDir: string;
+  try {
+    assertSafeBarcode(options.barcode);
+    if (signal?.aborted) throw new ExtractionAbortedError({ cause: signal.reason });
+    workDir = await mkdtemp(join(options.tempDir, `${options.barcode}-extract-`));
+  } catch (error) {
+    // Not read at all: still let it flow so the other side of a tee is never blocked.
+    plaintext.on('error', () => undefined);
+    plaintext.resume();
+    throw error;
+  }
+  const dispose = (): Promise<void> => rm(workDir, { recursive: true, force: true });
+  const marc = options.marc ? new MarcSearch() : null;
+  const ocr = options.ocr
+    ? new OcrCollector({
+        barcode: options.barcode,
+        workDir,
+        compress: options.compressOcr ?? true,
+        ...(options.maxHeldOcrBytes === undefined ? {} : { maxHeldBytes: options.maxHeldOcrBytes }),
+        ...(options.maxOcrPageBytes === undefined ? {} : { maxPageBytes: options.maxOcrPageBytes }),
+      })
+    : null;
+
+  const onEntry = (entry: ArchiveEntry): EntrySink | undefined => {
+    if (entry.type !== 'file') return undefined; // links are checked, never followed
+    if (marc?.wants(entry.path)) return marc.sinkFor(entry.path);
+    return ocr?.sinkFor(entry.path, entry.size);
+  };
+
+  try {
+    const summary = await readArchive(plaintext, onEntry, signal ? { signal } : {});
+    const ocrResult = ocr ? await ocr.finish() : undefined;
+    if (signal?.aborted) throw new ExtractionAbortedError({ cause: signal.reason });
+    return {
+      ...(marc ? { marc: marc.result() } : {}),
+      ...(ocrResult ? { ocr: ocrResult } : {}),
+      entries: summary.entries,
+      workDir,
+      dispose,
+    };
+  } catch (error) {
+    await ocr?.abort();
+    await dispose();
+    throw error;
+  }
+}
+
+/** The barcode names files: refuse anything that could act as a path. */
+function assertSafeBarcode(barcode: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(barcode)) {
+    throw new TypeError(`extractVolume: barcode ${JSON.stringify(barcode)} is not a plain file-name token`);
+  }
+}

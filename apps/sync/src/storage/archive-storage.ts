@@ -1,0 +1,61 @@
+import type { Readable, Writable } from 'node:stream';
+
+/** Metadata recorded with a decrypted archive (reference 6.5). */
+export interface RawArchiveMeta {
+  /** GRIN ETag of the encrypted archive, without quotes. */
+  encryptedEtag: string;
+  /** Local-time ISO timestamp of the acquisition (no zone), as the earlier tool wrote it. */
+  acquisitionDate: string;
+  /** Name of the encrypted file, normally `BARCODE.tar.gz.gpg`. */
+  originalFilename: string;
+  /** Expected plaintext size in bytes, if known; lets the S3 backend pick a part size. */
+  sizeHint?: number;
+}
+
+/** Something that has been durably stored at its final location. */
+export interface StoredObject {
+  /** Final path (local) or `s3://bucket/key`. */
+  location: string;
+  size: number;
+  /** Hex SHA-256 of the stored bytes, when the backend computed it while writing. */
+  sha256?: string;
+}
+
+/** What storage really holds for one barcode's decrypted archive. */
+export interface RawArchiveStat {
+  size: number;
+  /** Recorded encrypted ETag, or null when the archive exists but its ETag is unknown. */
+  encryptedEtag: string | null;
+  location: string;
+}
+
+/**
+ * An object being written. Nothing is visible at the final location until `commit()` resolves.
+ * The producer writes `stream` and ends it; only then may `commit()` be called. `abort()` may be
+ * called at any time (also after a failed commit) and leaves nothing at the final location.
+ */
+export interface PendingObject {
+  readonly location: string;
+  readonly stream: Writable;
+  commit(): Promise<StoredObject>;
+  abort(reason?: Error): Promise<void>;
+}
+
+/** One interface, two backends (local disk and S3-compatible object storage). */
+export interface ArchiveStorage {
+  readonly kind: 'local' | 's3';
+  /** Human description, e.g. `local /data/grin`. */
+  describe(): string;
+  /** Final location of a barcode's decrypted archive: a path or `s3://bucket/key`. */
+  rawLocation(barcode: string): string;
+  /** Begin writing the decrypted archive; nothing is visible at the final location until commit(). */
+  beginRaw(barcode: string, meta: RawArchiveMeta): Promise<PendingObject>;
+  /** What storage really holds for this barcode, or null. */
+  statRaw(barcode: string): Promise<RawArchiveStat | null>;
+  /** Store a derived file (e.g. `BARCODE_ocr.jsonl.gz`) in the full-text area, atomically. */
+  putFull(name: string, body: Readable | Buffer, meta: Record<string, string>): Promise<StoredObject>;
+  /** Store a run record (e.g. `books_latest.csv.gz`, `timestamped/…`) in the meta area, atomically. */
+  putMeta(name: string, body: Readable | Buffer, meta?: Record<string, string>): Promise<StoredObject>;
+  /** Release clients/handles. Pending objects must be committed or aborted first. */
+  close(): Promise<void>;
+}

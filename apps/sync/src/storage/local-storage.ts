@@ -1,0 +1,223 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { ArchiveStorage, PendingObject, RawArchiveMeta, RawArchiveStat, StoredObject } from './archive-storage.js';
+import { FileSink } from './file-sink.js';
+import {
+  fsyncDir,
+  isErrno,
+  markActive,
+  sweepStaleTemps,
+  sweepStaleTempsUnder,
+  tempPathFor,
+  unlinkIfExists,
+  writeFileAtomic,
+} from './fs-atomic.js';
+import { LocalPendingObject } from './local-pending-object.js';
+import { assertSafeBarcode, assertSafeObjectName } from './names.js';
+import { StorageError, type StorageWarning } from './storage-error.js';
+import { writeBodyToSink } from './write-body.js';
+
+export interface LocalStorageOptions {
+  /** Base directory (`--storage-path`). */
+  basePath: string;
+  /**
+   * When set, full and meta objects go under `full/RUN/` and `meta/RUN/` (mirroring the S3 keys
+   * `{bucket}/{RUN}/NAME`). Raw archives stay at `raw/B/B.tar.gz` (reference 6.5) either way.
+   */
+  runName?: string;
+  /** Sub-directory names; default `raw`, `full`, `meta`. */
+  dirs?: { raw?: string; full?: string; meta?: string };
+  /** Told about removed stale temp files. */
+  onWarning?: (warning: StorageWarning) => void;
+  /** Source of temp-name suffixes (injectable for tests). */
+  randomId?: () => string;
+}
+
+/**
+ * Sidecar `B.tar.gz.meta.json` beside each archive. Written only after the archive rename, and the
+ * previous sidecar is removed before that rename, so a sidecar never describes bytes that are not
+ * fully there; an archive without (valid) sidecar reads as "present, ETag unknown".
+ */
+export interface RawSidecar {
+  version: 1;
+  barcode: string;
+  encrypted_etag: string;
+  acquisition_date: string;
+  original_filename: string;
+  size: number;
+  sha256: string;
+  committed_at: string;
+}
+
+/** Local-disk backend: `DIR/raw/B/B.tar.gz` (+ sidecar), `DIR/full/NAME`, `DIR/meta/NAME`. */
+export class LocalStorage implements ArchiveStorage {
+  readonly kind = 'local' as const;
+  readonly basePath: string;
+  private readonly rawDir: string;
+  private readonly fullDir: string;
+  private readonly metaDir: string;
+  private readonly onWarning: (warning: StorageWarning) => void;
+  private readonly randomId: () => string;
+
+  constructor(options: LocalStorageOptions) {
+    this.basePath = resolve(options.basePath);
+    if (options.runName !== undefined) assertSafeObjectName(options.runName);
+    const run = options.runName === undefined ? [] : [options.runName];
+    this.rawDir = join(this.basePath, options.dirs?.raw ?? 'raw');
+    this.fullDir = join(this.basePath, options.dirs?.full ?? 'full', ...run);
+    this.metaDir = join(this.basePath, options.dirs?.meta ?? 'meta', ...run);
+    this.onWarning = options.onWarning ?? (() => {});
+    this.randomId = options.randomId ?? (() => randomBytes(6).toString('hex'));
+  }
+
+  describe(): string {
+    return `local ${this.basePath}`;
+  }
+
+  rawLocation(barcode: string): string {
+    assertSafeBarcode(barcode);
+    return join(this.rawDir, barcode, `${barcode}.tar.gz`);
+  }
+
+  sidecarLocation(barcode: string): string {
+    return `${this.rawLocation(barcode)}.meta.json`;
+  }
+
+  async beginRaw(barcode: string, meta: RawArchiveMeta): Promise<PendingObject> {
+    const finalPath = this.rawLocation(barcode);
+    const sidecarPath = this.sidecarLocation(barcode);
+    await mkdir(dirname(finalPath), { recursive: true });
+    await this.sweep(finalPath);
+    await this.sweep(sidecarPath);
+    const tmp = tempPathFor(finalPath, this.randomId(), 'partial');
+    markActive(tmp);
+    const sink = new FileSink(tmp);
+    return new LocalPendingObject({
+      finalPath,
+      sink,
+      removeDirIfEmpty: true,
+      beforeRename: async () => {
+        // Drop the old sidecar first: from here until the new sidecar lands, the archive reads
+        // as "ETag unknown" rather than carrying the previous version's ETag.
+        await this.removeSidecar(sidecarPath);
+      },
+      afterRename: async (stored) => {
+        const sidecar: RawSidecar = {
+          version: 1,
+          barcode,
+          encrypted_etag: meta.encryptedEtag,
+          acquisition_date: meta.acquisitionDate,
+          original_filename: meta.originalFilename,
+          size: stored.size,
+          sha256: stored.sha256 ?? '',
+          committed_at: new Date().toISOString(),
+        };
+        await writeFileAtomic(sidecarPath, `${JSON.stringify(sidecar, null, 2)}\n`, this.randomId());
+      },
+    });
+  }
+
+  async statRaw(barcode: string): Promise<RawArchiveStat | null> {
+    const location = this.rawLocation(barcode);
+    let size: number;
+    try {
+      const st = await stat(location);
+      if (!st.isFile()) return null;
+      size = st.size;
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return null;
+      throw new StorageError('storage_read_failed', `cannot stat ${location}`, {
+        hint: 'check that the storage path is readable',
+        retryable: true,
+        cause: err,
+      });
+    }
+    const sidecar = await this.readSidecar(this.sidecarLocation(barcode));
+    // A sidecar whose size disagrees with the file describes other bytes: treat as unknown.
+    const encryptedEtag = sidecar !== null && sidecar.size === size ? sidecar.encrypted_etag : null;
+    return { size, encryptedEtag, location };
+  }
+
+  /** The parsed sidecar of a barcode's archive, or null when absent or unreadable. */
+  async readRawSidecar(barcode: string): Promise<RawSidecar | null> {
+    return this.readSidecar(this.sidecarLocation(barcode));
+  }
+
+  putFull(name: string, body: Readable | Buffer, _meta: Record<string, string>): Promise<StoredObject> {
+    // Local full/meta objects keep no user metadata: the catalogue already records it (page
+    // count, dates) and a sidecar per OCR file would only double the file count.
+    return this.putAtomic(this.fullDir, name, body);
+  }
+
+  putMeta(name: string, body: Readable | Buffer, _meta?: Record<string, string>): Promise<StoredObject> {
+    return this.putAtomic(this.metaDir, name, body);
+  }
+
+  /**
+   * Remove temp files of killed writers anywhere under raw/, full/ and meta/ (each write already
+   * sweeps its own barcode/name; this is for a start-up clean-up). Cost: one directory listing per
+   * barcode directory. Returns the removed paths.
+   */
+  async sweepStaleTemps(): Promise<string[]> {
+    const removed: string[] = [];
+    for (const root of [this.rawDir, this.fullDir, this.metaDir]) removed.push(...(await sweepStaleTempsUnder(root)));
+    for (const path of removed) {
+      this.onWarning({ code: 'stale_temp_removed', message: `removed stale temp file ${path}`, location: path });
+    }
+    return removed;
+  }
+
+  async close(): Promise<void> {
+    // nothing held open between calls
+  }
+
+  private async putAtomic(root: string, name: string, body: Readable | Buffer): Promise<StoredObject> {
+    assertSafeObjectName(name);
+    const finalPath = join(root, ...name.split('/'));
+    await mkdir(dirname(finalPath), { recursive: true });
+    await this.sweep(finalPath);
+    const tmp = tempPathFor(finalPath, this.randomId(), 'partial');
+    markActive(tmp);
+    const pending = new LocalPendingObject({ finalPath, sink: new FileSink(tmp), removeDirIfEmpty: false });
+    try {
+      await writeBodyToSink(body, pending.stream);
+      return await pending.commit();
+    } catch (err) {
+      await pending.abort(err instanceof Error ? err : undefined);
+      throw err;
+    }
+  }
+
+  private async sweep(finalPath: string): Promise<void> {
+    for (const path of await sweepStaleTemps(finalPath)) {
+      this.onWarning({ code: 'stale_temp_removed', message: `removed stale temp file ${path}`, location: path });
+    }
+  }
+
+  private async removeSidecar(sidecarPath: string): Promise<void> {
+    if (await unlinkIfExists(sidecarPath)) await fsyncDir(dirname(sidecarPath));
+  }
+
+  private async readSidecar(path: string): Promise<RawSidecar | null> {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return null;
+      throw new StorageError('storage_read_failed', `cannot read ${path}`, {
+        hint: 'check that the storage path is readable',
+        retryable: true,
+        cause: err,
+      });
+    }
+    try {
+      const parsed = JSON.parse(text) as Partial<RawSidecar>;
+      if (typeof parsed.encrypted_etag !== 'string' || typeof parsed.size !== 'number') return null;
+      return parsed as RawSidecar;
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,141 @@
+import type { Readable } from 'node:stream';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { ArchiveStorage, PendingObject, RawArchiveMeta, RawArchiveStat, StoredObject } from './archive-storage.js';
+import { assertSafeBarcode, assertSafeObjectName } from './names.js';
+import { createS3Client, partSizeFor, type S3StorageOptions } from './s3-options.js';
+import { S3PendingObject } from './s3-pending-object.js';
+import { StorageError, type StorageWarning } from './storage-error.js';
+import { writeBodyToSink } from './write-body.js';
+
+const MIN_PART_SIZE = 5 * 1024 * 1024;
+
+/** S3-compatible backend: keys `{RUN}/B.tar.gz` in the raw bucket, `{RUN}/NAME` in full/meta. */
+export class S3Storage implements ArchiveStorage {
+  readonly kind = 's3' as const;
+  readonly client: S3Client;
+  private readonly options: S3StorageOptions;
+  private readonly ownsClient: boolean;
+  private readonly onWarning: (warning: StorageWarning) => void;
+
+  constructor(options: S3StorageOptions) {
+    assertSafeObjectName(options.runName);
+    if (options.partSize !== undefined && options.partSize < MIN_PART_SIZE) {
+      throw new StorageError('storage_config', `part size ${options.partSize} is below the S3 minimum of 5 MiB`, {
+        hint: 'use a part size of at least 5 MiB',
+        retryable: false,
+      });
+    }
+    this.options = options;
+    this.ownsClient = options.client === undefined;
+    this.client = options.client ?? createS3Client(options);
+    this.onWarning = options.onWarning ?? (() => {});
+  }
+
+  describe(): string {
+    const { endpoint, region, buckets, runName } = this.options;
+    const where = endpoint === undefined ? `aws region=${region}` : `${endpoint} region=${region}`;
+    return `s3 ${where} raw=${buckets.raw}/${runName}/, full=${buckets.full}/${runName}/, meta=${buckets.meta}/${runName}/`;
+  }
+
+  rawKey(barcode: string): string {
+    assertSafeBarcode(barcode);
+    return `${this.options.runName}/${barcode}.tar.gz`;
+  }
+
+  rawLocation(barcode: string): string {
+    return `s3://${this.options.buckets.raw}/${this.rawKey(barcode)}`;
+  }
+
+  async beginRaw(barcode: string, meta: RawArchiveMeta): Promise<PendingObject> {
+    const key = this.rawKey(barcode);
+    return this.begin(this.options.buckets.raw, key, meta.sizeHint, 'application/gzip', {
+      barcode,
+      encrypted_etag: meta.encryptedEtag,
+      acquisition_date: meta.acquisitionDate,
+      original_filename: meta.originalFilename,
+    });
+  }
+
+  async statRaw(barcode: string): Promise<RawArchiveStat | null> {
+    const bucket = this.options.buckets.raw;
+    const key = this.rawKey(barcode);
+    try {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      // S3 returns user-metadata keys lower-cased.
+      const etag = head.Metadata?.['encrypted_etag'];
+      return {
+        size: head.ContentLength ?? 0,
+        encryptedEtag: etag === undefined || etag === '' ? null : etag,
+        location: `s3://${bucket}/${key}`,
+      };
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw new StorageError('storage_read_failed', `HeadObject s3://${bucket}/${key} failed: ${(err as Error).message}`, {
+        hint: 'check the endpoint, credentials and that the raw bucket exists',
+        retryable: true,
+        cause: err,
+      });
+    }
+  }
+
+  putFull(name: string, body: Readable | Buffer, meta: Record<string, string>): Promise<StoredObject> {
+    return this.put(this.options.buckets.full, name, body, meta);
+  }
+
+  putMeta(name: string, body: Readable | Buffer, meta: Record<string, string> = {}): Promise<StoredObject> {
+    return this.put(this.options.buckets.meta, name, body, meta);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsClient) this.client.destroy();
+  }
+
+  private async put(bucket: string, name: string, body: Readable | Buffer, meta: Record<string, string>): Promise<StoredObject> {
+    assertSafeObjectName(name);
+    const key = `${this.options.runName}/${name}`;
+    const sizeHint = Buffer.isBuffer(body) ? body.length : undefined;
+    const pending = this.begin(bucket, key, sizeHint, contentTypeOf(name), meta);
+    try {
+      await writeBodyToSink(body, pending.stream);
+      return await pending.commit();
+    } catch (err) {
+      await pending.abort(err instanceof Error ? err : undefined);
+      throw err;
+    }
+  }
+
+  private begin(
+    bucket: string,
+    key: string,
+    sizeHint: number | undefined,
+    contentType: string | undefined,
+    meta: Record<string, string>,
+  ): PendingObject {
+    const metadata: Record<string, string> = {};
+    for (const [k, v] of Object.entries(meta)) metadata[k.toLowerCase()] = v;
+    return new S3PendingObject({
+      client: this.client,
+      bucket,
+      key,
+      metadata,
+      ...(contentType === undefined ? {} : { contentType }),
+      partSize: this.options.partSize ?? partSizeFor(sizeHint),
+      queueSize: this.options.queueSize ?? 3,
+      onWarning: this.onWarning,
+    });
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { name?: unknown; $metadata?: { httpStatusCode?: number } };
+  return e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
+}
+
+function contentTypeOf(name: string): string | undefined {
+  if (name.endsWith('.gz')) return 'application/gzip';
+  if (name.endsWith('.json')) return 'application/json';
+  if (name.endsWith('.jsonl')) return 'application/x-ndjson';
+  if (name.endsWith('.csv')) return 'text/csv';
+  return undefined;
+}

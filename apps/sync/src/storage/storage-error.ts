@@ -1,0 +1,32 @@
+/** Stable codes of storage failures. */
+export type StorageErrorCode =
+  | 'invalid_barcode'
+  | 'invalid_object_name'
+  | 'storage_commit_before_end'
+  | 'storage_already_settled'
+  | 'storage_write_failed'
+  | 'storage_read_failed'
+  | 'storage_config';
+
+/** A storage failure with a stable `code`, a `hint` for the user and whether a retry may help. */
+export class StorageError extends Error {
+  override readonly name = 'StorageError';
+  readonly code: StorageErrorCode;
+  readonly hint: string;
+  readonly retryable: boolean;
+
+  constructor(code: StorageErrorCode, message: string, opts: { hint: string; retryable: boolean; cause?: unknown }) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.code = code;
+    this.hint = opts.hint;
+    this.retryable = opts.retryable;
+  }
+}
+
+/** Something a backend wants the caller to know about without failing the operation. */
+export interface StorageWarning {
+  code: 'abort_cleanup_failed' | 'stale_temp_removed';
+  message: string;
+  location: string;
+  cause?: unknown;
+}

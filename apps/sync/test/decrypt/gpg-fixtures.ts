@@ -1,0 +1,71 @@
+import { execFile, spawn } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+export const PASSPHRASE = 'correct horse battery staple';
+
+/** A temp directory with a 0600 passphrase file and a gpg home used only to encrypt fixtures. */
+export interface GpgWorkdir {
+  dir: string;
+  passphraseFile: string;
+  /** Encrypt `plaintextFile` symmetrically with the real gpg; returns the .gpg path. */
+  encryptFile(plaintextFile: string, extraArgs?: string[]): Promise<string>;
+  encrypt(plaintext: Buffer, extraArgs?: string[]): Promise<Buffer>;
+  dispose(): Promise<void>;
+}
+
+export async function makeGpgWorkdir(): Promise<GpgWorkdir> {
+  const dir = await mkdtemp(join(tmpdir(), 'grin-decrypt-test-'));
+  const home = join(dir, 'encrypt-home');
+  await execFileAsync('mkdir', ['-m', '700', home]);
+  const passphraseFile = join(dir, 'gpg_passphrase.asc');
+  await writeFile(passphraseFile, `${PASSPHRASE}\n`, { mode: 0o600 });
+  await chmod(passphraseFile, 0o600);
+  let n = 0;
+  const encryptFile = async (plaintextFile: string, extraArgs: string[] = []): Promise<string> => {
+    const out = join(dir, `fixture-${++n}.gpg`);
+    const args = [
+      '--homedir', home, '--batch', '--quiet', '--yes', '--pinentry-mode', 'loopback',
+      '--passphrase-file', passphraseFile, '--symmetric', '--cipher-algo', 'AES256',
+      // A low S2K count keeps the suite fast; pass '--s2k-count 65011712' for gpg's real default.
+      '--s2k-count', '65536',
+      ...extraArgs, '--output', out, plaintextFile,
+    ];
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn('gpg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`gpg encrypt failed (${code}): ${err}`))));
+    });
+    return out;
+  };
+  return {
+    dir,
+    passphraseFile,
+    encryptFile,
+    encrypt: async (plaintext, extraArgs) => {
+      const p = join(dir, `plain-${++n}.bin`);
+      await writeFile(p, plaintext);
+      return readFile(await encryptFile(p, extraArgs));
+    },
+    dispose: async () => {
+      await execFileAsync('gpgconf', ['--homedir', home, '--kill', 'gpg-agent']).catch(() => {});
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** True while a process with this pid exists (a zombie counts as existing). */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}

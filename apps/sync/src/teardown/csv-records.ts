@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { gzipFile } from './gzip-file.js';
+import { abortedItem, notAttempted, uploadAll } from './meta-upload.js';
+import { itemError } from './teardown-errors.js';
+import type { TeardownCatalogue, TeardownItem, TeardownStorage } from './teardown-types.js';
+
+/** Name of the local CSV export in the run directory (reference 5.12). */
+export const CSV_EXPORT_FILE = 'books_export.csv';
+
+export interface CsvStepInput {
+  catalogue: TeardownCatalogue;
+  storage: TeardownStorage | null;
+  runDir: string;
+  /** A private temp directory for the gzipped copy. */
+  workDir: string;
+  timestamp: string;
+  compress: boolean;
+  gzipLevel: number;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * `output/RUN/books_export.csv` (every catalogue column, RFC 4180, written atomically by
+ * @grin/books) and its meta copies `books_latest.csv[.gz]` + `timestamped/TS_books.csv[.gz]`.
+ */
+export async function csvRecords(input: CsvStepInput): Promise<TeardownItem[]> {
+  const { catalogue, storage, signal } = input;
+  const path = join(input.runDir, CSV_EXPORT_FILE);
+  if (signal?.aborted) return [abortedItem('csv_export'), abortedItem('csv_latest'), abortedItem('csv_timestamped')];
+  let rows: number;
+  try {
+    rows = await catalogue.exportCsv(path, signal === undefined ? {} : { signal });
+  } catch (error) {
+    return [
+      { name: 'csv_export', ok: false, error: itemError(error) },
+      notAttempted('csv_latest', 'csv_export'),
+      notAttempted('csv_timestamped', 'csv_export'),
+    ];
+  }
+  const exported: TeardownItem = { name: 'csv_export', ok: true, location: path, rows };
+  if (storage === null) {
+    return [exported, { name: 'csv_latest', ok: true, skipped: 'no_storage' }, { name: 'csv_timestamped', ok: true, skipped: 'no_storage' }];
+  }
+
+  let file = path;
+  let suffix = '';
+  if (input.compress) {
+    file = join(input.workDir, `${CSV_EXPORT_FILE}.gz`);
+    suffix = '.gz';
+    try {
+      await gzipFile(path, file, { level: input.gzipLevel, ...(signal === undefined ? {} : { signal }) });
+    } catch (error) {
+      const failed: TeardownItem = { name: 'csv_latest', ok: false, error: itemError(error) };
+      return [exported, failed, { ...failed, name: 'csv_timestamped' }];
+    }
+  }
+  const meta = { rows: String(rows), exported_at_utc: input.timestamp };
+  const uploads = await uploadAll(
+    storage,
+    [
+      { item: 'csv_latest', name: `books_latest.csv${suffix}`, source: { file }, meta },
+      { item: 'csv_timestamped', name: `timestamped/${input.timestamp}_books.csv${suffix}`, source: { file }, meta },
+    ],
+    signal,
+  );
+  return [exported, ...uploads];
+}

@@ -1,0 +1,204 @@
+// One measured phase of the sync benchmark, in its own process so peak RSS is its own.
+// Reads the phase description (JSON file named by argv[2]); prints one JSON line (PhaseResult).
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { openCatalogue } from '@grin/books';
+import { createGrinClient } from '@grin/client';
+import { createDecryptor, decryptToStorage } from '../src/decrypt/index.js';
+import { runQueuePipeline } from '../src/pipeline/run-queue-pipeline.js';
+import { LocalStorage } from '../src/storage/index.js';
+import { runSync } from '../src/sync-run.js';
+
+export type Mode = 'download' | 'decrypt' | 'store' | 'e2e' | 'staged';
+
+export interface PhaseInput {
+  mode: Mode;
+  barcodes: string[];
+  encryptedPaths: string[];
+  plaintextPaths: string[];
+  grinUrl: string;
+  libraryDirectory: string;
+  credentialsDir: string;
+  passphraseFile: string;
+  /** Fresh directory for storage, catalogue and staging. */
+  workDir: string;
+  downloadConcurrency: number;
+  workers: number;
+}
+
+export interface PhaseResult {
+  mode: Mode;
+  seconds: number;
+  books: number;
+  /** Encrypted bytes moved (download, decrypt, e2e, staged) or plaintext bytes stored (store). */
+  bytes: number;
+  maxRssMiB: number;
+  maxLoopDelayMs: number;
+  /** Bytes this process caused to be written to disk (/proc/self/io write_bytes). */
+  diskWriteBytes: number;
+  /** CPU seconds of this process, and of its finished children (gpg), during the phase. */
+  cpuSeconds: number;
+  childCpuSeconds: number;
+}
+
+const meta = (b: string) => ({ encryptedEtag: 'bench', acquisitionDate: '2026-01-01T00:00:00', originalFilename: `${b}.tar.gz.gpg` });
+
+async function pool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++] as T);
+    }),
+  );
+}
+
+function nullSink(count: (n: number) => void): Writable {
+  return new Writable({
+    highWaterMark: 1 << 20,
+    write(chunk: Buffer, _e, cb) {
+      count(chunk.length);
+      cb();
+    },
+  });
+}
+
+/** utime+stime and cutime+cstime of this process in seconds (/proc/self/stat). */
+function cpuTimes(): { self: number; children: number } {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const tick = 100; // USER_HZ on Linux
+  const n = (i: number): number => Number(fields[i - 3] ?? 0) / tick;
+  return { self: n(14) + n(15), children: n(16) + n(17) };
+}
+
+function diskWrites(): number {
+  try {
+    const m = /write_bytes: (\d+)/.exec(readFileSync('/proc/self/io', 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function run(input: PhaseInput): Promise<PhaseResult> {
+  await mkdir(input.workDir, { recursive: true });
+  const client = createGrinClient({
+    libraryDirectory: input.libraryDirectory,
+    baseUrl: input.grinUrl,
+    credentialsDir: input.credentialsDir,
+    concurrency: input.downloadConcurrency + 2,
+    requestsPerSecond: Infinity,
+  });
+  const decryptor = await createDecryptor({ passphraseFile: input.passphraseFile });
+  const storage = new LocalStorage({ basePath: join(input.workDir, 'storage') });
+  await client.probe();
+  let bytes = 0;
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  const writesBefore = diskWrites();
+  const cpuBefore = cpuTimes();
+  loop.enable();
+  const t0 = performance.now();
+  switch (input.mode) {
+    case 'download':
+      await pool(input.barcodes, input.downloadConcurrency, async (b) => {
+        const d = await client.downloadArchive(b);
+        await pipeline(d.body, nullSink((n) => (bytes += n)));
+      });
+      break;
+    case 'decrypt':
+      await pool(input.encryptedPaths, input.workers, async (p) => {
+        const s = decryptor.decrypt(createReadStream(p, { highWaterMark: 1 << 20 }));
+        await Promise.all([pipeline(s.output, nullSink(() => {})), s.done.then((r) => (bytes += r.bytesIn))]);
+      });
+      break;
+    case 'store':
+      await pool(input.barcodes.map((b, i) => [b, input.plaintextPaths[i] as string] as const), input.workers, async ([b, p]) => {
+        const pending = await storage.beginRaw(b, meta(b));
+        await pipeline(createReadStream(p, { highWaterMark: 1 << 20 }), pending.stream);
+        const stored = await pending.commit();
+        bytes += stored.size;
+      });
+      break;
+    case 'e2e': {
+      const catalogue = openCatalogue(join(input.workDir, 'books.db'));
+      const writer = catalogue.createStatusWriter();
+      async function* source(): AsyncGenerator<string> {
+        yield* input.barcodes;
+      }
+      const result = await runSync({
+        source: source(),
+        client,
+        storage,
+        decryptor,
+        events: writer,
+        recordedEtag: (b) => catalogue.syncedEtag(b),
+        downloadConcurrency: input.downloadConcurrency,
+        workers: input.workers,
+        maxConsecutiveFailures: 10,
+      });
+      writer.close();
+      catalogue.close();
+      if (result.stats.synced !== input.barcodes.length) throw new Error(`e2e synced ${result.stats.synced} of ${input.barcodes.length}: ${result.lastFailure?.error.message}`);
+      bytes = result.stats.bytesDownloaded;
+      break;
+    }
+    case 'staged': {
+      // The alternative design: download each archive to a staging file, then decrypt + store from it.
+      const staging = join(input.workDir, 'staging');
+      await mkdir(staging, { recursive: true });
+      async function* source(): AsyncGenerator<string> {
+        yield* input.barcodes;
+      }
+      await runQueuePipeline<string, { barcode: string; path: string }>({
+        source: source(),
+        download: {
+          workers: input.downloadConcurrency,
+          run: async (b) => {
+            const path = join(staging, `${b}.tar.gz.gpg`);
+            const d = await client.downloadArchive(b, { onBytes: (n) => (bytes += n) });
+            await pipeline(d.body, createWriteStream(path));
+            return { barcode: b, path };
+          },
+        },
+        process: {
+          workers: input.workers,
+          run: async ({ barcode, path }) => {
+            const pending = await storage.beginRaw(barcode, meta(barcode));
+            await decryptToStorage(createReadStream(path, { highWaterMark: 1 << 20 }), decryptor, pending);
+            await rm(path);
+          },
+        },
+        capacity: { download: 2 * input.downloadConcurrency, process: 2 * input.workers },
+        stop: new AbortController().signal,
+      });
+      break;
+    }
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  loop.disable();
+  const diskWriteBytes = diskWrites() - writesBefore;
+  const cpuAfter = cpuTimes();
+  await decryptor.close();
+  await client.close();
+  return {
+    mode: input.mode,
+    seconds,
+    books: input.barcodes.length,
+    bytes,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    maxLoopDelayMs: loop.max / 1e6,
+    diskWriteBytes,
+    cpuSeconds: cpuAfter.self - cpuBefore.self,
+    childCpuSeconds: cpuAfter.children - cpuBefore.children,
+  };
+}
+
+const input = JSON.parse(await readFile(process.argv[2] as string, 'utf8')) as PhaseInput;
+try {
+  process.stdout.write(`${JSON.stringify(await run(input))}\n`);
+} finally {
+  await rm(input.workDir, { recursive: true, force: true });
+}

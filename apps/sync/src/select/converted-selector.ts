@@ -1,0 +1,46 @@
+import type { GrinClient } from '@grin/client';
+import { isValidBarcode } from './barcode.js';
+
+export interface ConvertedSelectorOptions {
+  signal?: AbortSignal;
+  /** Rows per listing page (`result_count`); default the client's (10,000). */
+  pageSize?: number;
+  /** Called with each page's valid barcodes before they are yielded (e.g. to add catalogue rows). */
+  onPage?: (barcodes: readonly string[], pageNumber: number) => void;
+  /** Called for a listed barcode that is not safe to use (it is skipped). */
+  onInvalid?: (barcode: string) => void;
+}
+
+/**
+ * Barcodes of GRIN's `_converted` listing, page by page (the client keeps one page prefetched), so
+ * at most two pages are held however long the listing is.
+ */
+export async function* convertedBarcodes(client: GrinClient, options: ConvertedSelectorOptions = {}): AsyncGenerator<string> {
+  const pages = client.listPages('_converted', {
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
+  });
+  for await (const page of pages) {
+    const valid: string[] = [];
+    for (const row of page.rows) {
+      if (isValidBarcode(row.barcode)) valid.push(row.barcode);
+      else options.onInvalid?.(row.barcode);
+    }
+    options.onPage?.(valid, page.pageNumber);
+    yield* valid;
+  }
+}
+
+/** The first `limit` items of `source` (all when `limit` is undefined); stops pulling after that. */
+export async function* takeFirst<T>(source: AsyncIterable<T>, limit: number | undefined): AsyncGenerator<T> {
+  if (limit === undefined) {
+    yield* source;
+    return;
+  }
+  if (limit <= 0) return;
+  let n = 0;
+  for await (const item of source) {
+    yield item;
+    if (++n >= limit) return;
+  }
+}

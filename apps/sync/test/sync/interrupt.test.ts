@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCatalogue } from '@grin/books';
+import { checkLocalSynced, listFiles, startHarness, waitExit, type Harness } from '../helpers/sync-harness.js';
+import { waitFor } from '../helpers/wait.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ books: 120, archiveBytes: 600 * 1024 });
+}, 60_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+/** GETs of archives that the simulator has answered since `since`. */
+function getsStarted(since: number): number {
+  return h.sim.requestLog().filter((r) => r.seq > since && r.endpoint === 'archive-get' && r.status !== 0).length;
+}
+
+describe('Ctrl-C', { timeout: 90_000 }, () => {
+  it('first SIGINT: stops feeding, finishes the volumes in flight, saves, exits 130; a rerun resumes without downloading them again', async () => {
+    const barcodes = h.converted(12).slice(0, 6);
+    const storage = join(h.workDir, 'store-int');
+    const args = ['--run-name', 'int', '--barcodes', barcodes.join(','), ...h.grinArgs, '--storage', 'local', '--storage-path', storage, '--download-concurrency', '2', '--workers', '2'];
+    // ~2 s per archive, so the signal lands while two downloads are in flight.
+    h.sim.setFaults([{ endpoint: 'archive-get', kind: 'bandwidth', bytesPerSecond: 300 * 1024 }]);
+    const seq = h.seq();
+    const child = h.spawn(args);
+    await waitFor(() => getsStarted(seq) >= 2, 'two downloads in flight');
+    child.kill('SIGINT');
+    const code = await waitExit(child);
+    h.sim.setFaults([]);
+    expect(code, JSON.stringify(child.output())).toBe(130);
+    const { stdout, stderr } = child.output();
+    expect(stderr).toContain('SIGINT received: finishing the volumes in flight');
+    expect(stdout).toContain('2 synced');
+    expect(stdout).toContain('4 not started');
+
+    const catalogue = openCatalogue(join(h.runDir('int'), 'books.db'), { readonly: true });
+    const synced = barcodes.filter((b) => catalogue.isSynced(b));
+    expect(catalogue.listSessions('sync')[0]?.status).toBe('interrupted');
+    catalogue.close();
+    expect(synced.length).toBe(2);
+    expect(await checkLocalSynced(h, 'int', storage, synced)).toEqual([]);
+
+    const seq2 = h.seq();
+    const rerun = await h.run(args);
+    expect(rerun.code).toBe(0);
+    expect(rerun.stdout).toContain('4 synced, 2 skipped (etag_match 2)');
+    const gets = h.downloads(seq2);
+    for (const b of synced) expect(gets.get(b) ?? 0).toBe(0);
+    expect(await checkLocalSynced(h, 'int', storage, barcodes)).toEqual([]);
+  });
+
+  it('second SIGINT: aborts the volumes in flight (no partial object, nothing recorded as synced) and exits 130', async () => {
+    const barcodes = h.converted(12).slice(6, 12);
+    const storage = join(h.workDir, 'store-int2');
+    const args = ['--run-name', 'int2', '--barcodes', barcodes.join(','), ...h.grinArgs, '--storage', 'local', '--storage-path', storage, '--download-concurrency', '2', '--workers', '2'];
+    h.sim.setFaults([{ endpoint: 'archive-get', kind: 'bandwidth', bytesPerSecond: 100 * 1024 }]);
+    const seq = h.seq();
+    const child = h.spawn(args);
+    await waitFor(() => getsStarted(seq) >= 2, 'two downloads in flight');
+    child.kill('SIGINT');
+    await waitFor(() => child.output().stderr.includes('SIGINT received'), 'the first signal to be handled');
+    child.kill('SIGINT');
+    const code = await waitExit(child);
+    h.sim.setFaults([]);
+    expect(code, JSON.stringify(child.output())).toBe(130);
+    expect(child.output().stderr).toContain('SIGINT received again: stopping now');
+    // The aborted volumes left nothing: no final object, no temp file.
+    expect(await listFiles(join(storage, 'raw'))).toEqual([]);
+    const catalogue = openCatalogue(join(h.runDir('int2'), 'books.db'), { readonly: true });
+    expect(catalogue.countBooks({ synced: true })).toBe(0);
+    catalogue.close();
+
+    const rerun = await h.run(args);
+    expect(rerun.code).toBe(0);
+    expect(rerun.stdout).toContain('6 synced');
+    expect(await checkLocalSynced(h, 'int2', storage, barcodes)).toEqual([]);
+  });
+});

@@ -1,0 +1,198 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import * as grinErrors from '@grin/client';
+import type { ClientEvent, GrinClient, ListingPage, ListPagesOptions } from '@grin/client';
+import type { FromListingThread, SerializedError, ThreadClientSettings, ToListingThread, WalkMessage } from './listing-thread-protocol.js';
+
+type ErrorClass = new (message: string, options?: grinErrors.GrinErrorOptions) => Error;
+const ERROR_CLASSES: Record<string, ErrorClass> = {
+  ConfigError: grinErrors.ConfigError,
+  AuthMissingError: grinErrors.AuthMissingError,
+  AuthRefusedError: grinErrors.AuthRefusedError,
+  PermissionError: grinErrors.PermissionError,
+  NotFoundError: grinErrors.NotFoundError,
+  RateLimitedError: grinErrors.RateLimitedError,
+  QueueFullError: grinErrors.QueueFullError,
+  UnavailableError: grinErrors.UnavailableError,
+  CursorRejectedError: grinErrors.CursorRejectedError,
+  ServerError: grinErrors.ServerError,
+  NetworkError: grinErrors.NetworkError,
+  ProtocolError: grinErrors.ProtocolError,
+};
+
+/** Rebuilds a client error of the right class (exit codes and retries depend on it). */
+export function deserializeError(e: SerializedError): Error {
+  const Class = ERROR_CLASSES[e.name];
+  if (Class) {
+    const error = new Class(e.message, {
+      ...(e.hint !== undefined ? { hint: e.hint } : {}),
+      ...(e.status !== undefined ? { status: e.status } : {}),
+      ...(e.url !== undefined ? { url: e.url } : {}),
+      ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}),
+    });
+    return error;
+  }
+  const error = new Error(`listing thread: ${e.message}`);
+  if (e.stack !== undefined) error.stack = `${error.message}\n(listing thread) ${e.stack}`;
+  return error;
+}
+
+/**
+ * The GRIN client running in a worker thread, seen from the main thread as `listPages`: pages
+ * arrive parsed, one page ahead, while the main thread is busy storing (its synchronous SQLite
+ * transactions would otherwise stall the prefetch: no request can leave and no byte can be read
+ * while the event loop is blocked).
+ */
+export class ListingThread implements Pick<GrinClient, 'listPages'> {
+  private readonly queues = new Map<number, WalkMessage[]>();
+  private waiter: { walk: number; wake: () => void } | null = null;
+  private nextWalk = 1;
+  private failure: Error | null = null;
+  private closed: Promise<void> | null = null;
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly libraryUrl: string,
+  ) {}
+
+  /** Starts the thread and probes the credentials there; rejects with the client's typed error. */
+  static start(settings: ThreadClientSettings, onEvent: (event: ClientEvent) => void): Promise<ListingThread> {
+    const worker = spawnWorker(settings);
+    return new Promise((resolve, reject) => {
+      let thread: ListingThread | null = null;
+      worker.on('message', (message: FromListingThread) => {
+        if (message.t === 'event') onEvent(message.event);
+        else if (message.t === 'ready') resolve((thread = new ListingThread(worker, message.libraryUrl)));
+        else if (message.t === 'init-error') {
+          reject(deserializeError(message.error));
+          void worker.terminate();
+        } else if (thread && message.t !== 'closed') thread.receive(message);
+      });
+      const fail = (error: Error): void => {
+        if (thread) thread.fail(error);
+        else reject(error);
+      };
+      worker.on('error', fail);
+      worker.on('exit', (code) => fail(new Error(`the listing thread exited (code ${code})`)));
+    });
+  }
+
+  async *listPages(list: string, opts: ListPagesOptions = {}): AsyncGenerator<ListingPage> {
+    const walk = this.nextWalk++;
+    const signal = opts.signal;
+    signal?.throwIfAborted();
+    this.queues.set(walk, []);
+    const onAbort = (): void => this.post({ t: 'stop', walk });
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let finished = false;
+    try {
+      this.post({
+        t: 'start',
+        walk,
+        list,
+        pageSize: opts.pageSize ?? 10_000,
+        startUrl: opts.startUrl ?? null,
+        startPageNumber: opts.startPageNumber ?? 1,
+      });
+      for (let first = true; ; first = false) {
+        if (!first) this.post({ t: 'next', walk });
+        const message = await this.take(walk, (m) => m.t !== 'stopped' || signal?.aborted === true);
+        if (message.t === 'page') {
+          yield message.page;
+          continue;
+        }
+        finished = true;
+        if (message.t === 'end') return;
+        if (message.t === 'error') throw deserializeError(message.error);
+        throw signal?.reason ?? new Error('listing stopped');
+      }
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      if (!finished && !this.failure) {
+        // The consumer stopped early: abandon the prefetch and wait until the thread let go of it.
+        this.post({ t: 'stop', walk });
+        await this.take(walk, (m) => m.t === 'stopped').catch(() => undefined);
+      }
+      this.queues.delete(walk);
+    }
+  }
+
+  /** Stops the walk and the client, then ends the thread. */
+  close(): Promise<void> {
+    this.closed ??= new Promise<void>((resolve) => {
+      if (this.failure) {
+        void this.worker.terminate().then(() => resolve());
+        return;
+      }
+      const timer = setTimeout(() => void this.worker.terminate(), 5_000);
+      this.worker.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.worker.removeAllListeners('error');
+      this.worker.on('error', () => undefined);
+      this.post({ t: 'close' });
+    });
+    return this.closed;
+  }
+
+  private post(message: ToListingThread): void {
+    if (!this.failure) this.worker.postMessage(message);
+  }
+
+  private receive(message: FromListingThread): void {
+    if (!('walk' in message)) return;
+    const queue = this.queues.get(message.walk);
+    if (!queue) return; // a late message of a finished walk
+    queue.push(message);
+    if (this.waiter?.walk === message.walk) this.waiter.wake();
+  }
+
+  private fail(error: Error): void {
+    if (this.failure || this.closed) return;
+    this.failure = error;
+    this.waiter?.wake();
+  }
+
+  /** The next message of `walk` accepted by `accept` (others are dropped). */
+  private async take(walk: number, accept: (m: WalkMessage) => boolean): Promise<WalkMessage> {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      const queue = this.queues.get(walk) ?? [];
+      const message = queue.shift();
+      if (message) {
+        if (accept(message)) return message;
+        continue;
+      }
+      await new Promise<void>((wake) => (this.waiter = { walk, wake }));
+      this.waiter = null;
+    }
+  }
+}
+
+/**
+ * Heap limits of the listing thread. Without them the isolate grows its heap lazily far past its
+ * live data (one or two pages, ~30 MB at 10,000 rows), which broke the 300 MB RSS budget of a
+ * 1M-book collect. The old generation scales with the page size so big pages still fit.
+ */
+function heapLimits(pageSize: number): { maxYoungGenerationSizeMb: number; maxOldGenerationSizeMb: number } {
+  return { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: Math.max(160, Math.ceil(pageSize / 1000) * 16) };
+}
+/**
+ * From compiled JavaScript the entry is loaded directly. From TypeScript sources (tsx, vitest)
+ * the worker registers tsx itself first: on Node 20 `--import tsx` in execArgv does not apply to
+ * a worker's entry module (the same approach as @grin/client's parse worker).
+ */
+function spawnWorker(settings: ThreadClientSettings): Worker {
+  if (!import.meta.url.endsWith('.ts')) {
+    return new Worker(new URL('./listing-thread-worker.js', import.meta.url), { workerData: settings, resourceLimits: heapLimits(settings.pageSize ?? 10_000) });
+  }
+  const entry = new URL('./listing-thread-worker.ts', import.meta.url).href;
+  const tsxApi = createRequire(import.meta.url).resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs');
+  const bootstrap =
+    `import(${JSON.stringify(pathToFileURL(tsxApi).href)})` +
+    `.then((api) => { api.register(); return import(${JSON.stringify(entry)}); })` +
+    '.catch((error) => { process.nextTick(() => { throw error; }); });';
+  return new Worker(bootstrap, { eval: true, workerData: settings, resourceLimits: heapLimits(settings.pageSize ?? 10_000) });
+}

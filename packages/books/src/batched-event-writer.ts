@@ -35,6 +35,11 @@ export interface StatusWriterOptions {
    * by the next commit; an explicit `flush()` / `close()` / full batch throws if it fails again.
    */
   onError?: ((error: unknown) => void) | undefined;
+  /**
+   * Called after each batch committed (full batch, timer, `flush()`, `close()`) with the number of
+   * events it held. An exception it throws does not undo the commit; it goes to `onError`.
+   */
+  onCommit?: ((events: number) => void) | undefined;
 }
 
 interface PendingEvent {
@@ -136,6 +141,7 @@ export class BatchedEventWriter {
       this.pendingEvents = batch.concat(this.pendingEvents);
       throw err;
     }
+    this.notifyCommit(batch.length);
   }
 
   /** Flushes and stops accepting events. Idempotent. */
@@ -159,6 +165,16 @@ export class BatchedEventWriter {
       this.onClosed(this);
     }
     return dropped;
+  }
+
+  private notifyCommit(events: number): void {
+    const onCommit = this.options.onCommit;
+    if (onCommit === undefined) return;
+    try {
+      onCommit(events);
+    } catch (err) {
+      this.options.onError?.(err);
+    }
   }
 
   private flushFromTimer(): void {

@@ -1,4 +1,5 @@
 export { openCatalogue, type OpenCatalogueOptions } from './open-catalogue.js';
+export { openCatalogueSnapshot, type CatalogueSnapshotOptions } from './catalogue-snapshot.js';
 export { Catalogue, type ConnectionSettings } from './catalogue.js';
 export {
   BooksError,
@@ -50,8 +51,10 @@ export {
   buildProcessSummary,
   writeProcessSummary,
   type ProcessSummary,
+  type SessionEntry,
   type StageSummary,
 } from './process-summary.js';
+export type { StageTotals } from './stage-totals.js';
 export type { ExportCsvOptions } from './csv-export.js';
 export type { BackupOptions, BackupResult } from './backup.js';
 export {
@@ -65,3 +68,4 @@ export {
 export { CATALOGUE_SCHEMA_VERSION } from './migrations.js';
 export { isoTimestamp, systemClock, type Clock } from './timestamp.js';
 export { isProcessAlive, type ProcessAliveCheck } from './process-alive.js';
+export { createProcessTempDir, sweepDeadProcessTempDirs } from './process-temp-dir.js';

@@ -14,7 +14,14 @@ import { isProcessAlive, type ProcessAliveCheck } from './process-alive.js';
 import { systemClock, type Clock } from './timestamp.js';
 
 export interface OpenCatalogueOptions {
-  /** Open without writing anything (no migrations, no session bookkeeping). The file must exist. */
+  /**
+   * Open without writing to the database (no migrations, no journal-mode change, no session
+   * bookkeeping). The file must exist. Limit (SQLite, measured with 3.53): when no other connection
+   * has the WAL catalogue open, there is no `-wal`/`-shm` beside it, and a read-only connection
+   * still creates both (32 KiB `-shm`, empty `-wal`) and leaves them after close; when a writer has
+   * it open, nothing is created but the `-shm` index is updated as by every reader. To leave the
+   * run directory exactly as it is (dry-run), use `openCatalogueSnapshot`.
+   */
   readonly?: boolean | undefined;
   /** Clock for every stored timestamp (default: system time). */
   now?: Clock | undefined;
@@ -40,6 +47,11 @@ const openWriters = new Set<string>();
  * `CatalogueAlreadyOpenError` (a second writer for the same file in this process).
  */
 export function openCatalogue(path: string, options: OpenCatalogueOptions = {}): Catalogue {
+  return openCatalogueAt(path, options, () => {});
+}
+
+/** @internal `openCatalogue` with a hook run after `close()`. */
+export function openCatalogueAt(path: string, options: OpenCatalogueOptions, afterClose: () => void): Catalogue {
   const readonly = options.readonly ?? false;
   const absolute = resolve(path);
   if (readonly && !existsSync(absolute)) {
@@ -61,6 +73,7 @@ export function openCatalogue(path: string, options: OpenCatalogueOptions = {}):
     if (key !== undefined) openWriters.add(key);
     const catalogue = new Catalogue(db, absolute, readonly, version, now, () => {
       if (key !== undefined) openWriters.delete(key);
+      afterClose();
     });
     if (!readonly) catalogue.interruptDeadSessions(options.host ?? hostname(), options.isProcessAlive ?? isProcessAlive);
     return catalogue;

@@ -1,5 +1,17 @@
 import { writeFileAtomically } from './atomic-file.js';
 import type { RunSession, SessionCounts, SessionStatus } from './session-types.js';
+import { addTotals, countsByReason, sessionTotals, ZERO_TOTALS, type StageTotals } from './stage-totals.js';
+
+/** One session of a stage, as listed in the summary (where the interruptions and resumes are). */
+export interface SessionEntry {
+  id: number;
+  status: SessionStatus;
+  started_at: string;
+  ended_at: string | null;
+  runtime_seconds: number;
+  bytes: number;
+  error: string | null;
+}
 
 /** One stage of `process_summary.json` (reference 9.3, reduced to what the sessions record). */
 export interface StageSummary {
@@ -9,17 +21,26 @@ export interface StageSummary {
   /** Active runtime summed over the stage's sessions. */
   duration_seconds: number;
   sessions: number;
+  /** Sessions after the first one. */
   resume_count: number;
+  /** Sessions that ended interrupted (Ctrl-C, limit, or found dead after a kill). */
   interruptions: number;
+  /** Sessions that ended failed. */
   failures: number;
   status: SessionStatus;
   is_completed: boolean;
-  /** Counters summed over the sessions (processed, succeeded, skipped, failed, by reason, ...). */
+  /** Processed / succeeded / skipped / failed items, summed over the sessions (see `sessionTotals`). */
+  totals: StageTotals;
+  /** `kind:reason` counters grouped by kind, e.g. `{ skipped: { etag_match: 3 } }`. */
+  by_reason: Record<string, Record<string, number>>;
+  /** All counters summed over the sessions, as recorded. */
   counts: SessionCounts;
   bytes: number;
   last_error: string | null;
   command_args: unknown;
   config_hash: string | null;
+  /** Every session of the stage, oldest first. */
+  session_history: SessionEntry[];
 }
 
 /** Content of `output/RUN/process_summary.json`, rebuilt from `run_sessions` (the source of truth). */
@@ -29,6 +50,10 @@ export interface ProcessSummary {
   run_end_time: string | null;
   total_duration_seconds: number;
   interruption_count: number;
+  /** Last time any session recorded progress. */
+  last_checkpoint_time: string | null;
+  /** Failed items over all stages (the stages' `totals.failed`). */
+  total_error_count: number;
   session_count: number;
   stages: Record<string, StageSummary>;
   active_stages: string[];
@@ -38,7 +63,10 @@ export interface ProcessSummary {
   generated_at: string;
 }
 
-/** Builds the summary from all sessions (any order); `generatedAt` in the catalogue's format. */
+/**
+ * Builds the summary from all sessions (any order); `generatedAt` in the catalogue's format. Both
+ * apps write process_summary.json from this, so rewriting it from either keeps every field.
+ */
 export function buildProcessSummary(runName: string, sessions: readonly RunSession[], generatedAt: string): ProcessSummary {
   const byStage = new Map<string, RunSession[]>();
   for (const s of [...sessions].sort((a, b) => a.id - b.id)) {
@@ -47,7 +75,7 @@ export function buildProcessSummary(runName: string, sessions: readonly RunSessi
     byStage.set(s.stage, list);
   }
   const stages: Record<string, StageSummary> = {};
-  for (const [stage, list] of byStage) stages[stage] = summarizeStage(list);
+  for (const [stage, list] of byStage) stages[stage] = summarizeStage(stage, list);
   const all = Object.values(stages);
   const active = Object.entries(stages).filter(([, s]) => s.status === 'running').map(([n]) => n);
   const ends = all.map((s) => s.end_time);
@@ -57,6 +85,8 @@ export function buildProcessSummary(runName: string, sessions: readonly RunSessi
     run_end_time: active.length > 0 || ends.length === 0 ? null : (ends as string[]).sort().at(-1) ?? null,
     total_duration_seconds: all.reduce((sum, s) => sum + s.duration_seconds, 0),
     interruption_count: all.reduce((sum, s) => sum + s.interruptions, 0),
+    last_checkpoint_time: sessions.map((s) => s.updatedAt).sort().at(-1) ?? null,
+    total_error_count: all.reduce((sum, s) => sum + s.totals.failed, 0),
     session_count: sessions.length,
     stages,
     active_stages: active,
@@ -74,11 +104,15 @@ export async function writeProcessSummary(path: string, summary: ProcessSummary)
   });
 }
 
-function summarizeStage(list: RunSession[]): StageSummary {
+function summarizeStage(stage: string, list: RunSession[]): StageSummary {
   const first = list[0]!;
   const last = list[list.length - 1]!;
   const counts: SessionCounts = {};
-  for (const s of list) for (const [k, v] of Object.entries(s.counts)) counts[k] = (counts[k] ?? 0) + v;
+  let totals = ZERO_TOTALS;
+  for (const s of list) {
+    for (const [k, v] of Object.entries(s.counts)) counts[k] = (counts[k] ?? 0) + v;
+    totals = addTotals(totals, sessionTotals(stage, s.counts));
+  }
   const lastError = [...list].reverse().find((s) => s.error !== null)?.error ?? null;
   return {
     start_time: first.startedAt,
@@ -90,10 +124,21 @@ function summarizeStage(list: RunSession[]): StageSummary {
     failures: list.filter((s) => s.status === 'failed').length,
     status: last.status,
     is_completed: last.status === 'completed',
+    totals,
+    by_reason: countsByReason(counts),
     counts,
     bytes: list.reduce((sum, s) => sum + s.bytes, 0),
     last_error: lastError,
     command_args: last.args,
     config_hash: last.configHash,
+    session_history: list.map((s) => ({
+      id: s.id,
+      status: s.status,
+      started_at: s.startedAt,
+      ended_at: s.endedAt,
+      runtime_seconds: s.runtimeSeconds,
+      bytes: s.bytes,
+      error: s.error,
+    })),
   };
 }

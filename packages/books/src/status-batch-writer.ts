@@ -26,7 +26,7 @@ export interface ConversionDetails {
 }
 
 export interface SyncedDetails {
-  /** Where the archive now is (local path or `bucket/key`). */
+  /** Where the archive now is: a local path, or `s3://bucket/key` (the storage's `rawLocation`). */
   storagePath: string;
   /** GRIN's ETag of the encrypted archive that was stored (quotes stripped). */
   encryptedEtag: string;

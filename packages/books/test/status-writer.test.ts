@@ -185,6 +185,66 @@ describe('StatusBatchWriter', () => {
     expect(committedHistoryCount()).toBe(2);
   });
 
+  it('reports every commit to onCommit with its event count (full batch, timer, flush, close), never a failed one', () => {
+    cat.close();
+    cat = openCatalogue(path, { now: steppingClock(), busyTimeoutMs: 20 });
+    const timers = manualTimers();
+    const commits: { events: number; committed: number }[] = [];
+    const errors: unknown[] = [];
+    const w = cat.createStatusWriter({
+      maxEvents: 3,
+      timers,
+      onError: (e) => errors.push(e),
+      // The callback sees the batch already committed (visible to another connection).
+      onCommit: (events) => commits.push({ events, committed: committedHistoryCount() }),
+    });
+    w.checked('A', { etag: 'e' });
+    w.checked('B', { etag: 'e' });
+    w.checked('A', { etag: 'e' }); // full batch
+    w.checked('B', { etag: 'e' });
+    timers.fire(); // timer
+    w.checked('A', { etag: 'e' });
+    w.flush(); // explicit
+    w.flush(); // nothing pending: no commit, no call
+    expect(commits).toEqual([
+      { events: 3, committed: 3 },
+      { events: 1, committed: 4 },
+      { events: 1, committed: 5 },
+    ]);
+
+    const other = new BetterSqlite3(path);
+    other.prepare('BEGIN IMMEDIATE').run();
+    try {
+      w.checked('B', { etag: 'e' });
+      timers.fire(); // fails: locked
+      expect(errors).toHaveLength(1);
+      expect(commits).toHaveLength(3);
+    } finally {
+      other.prepare('ROLLBACK').run();
+      other.close();
+    }
+    w.close(); // the retried batch
+    expect(commits.at(-1)).toEqual({ events: 1, committed: 6 });
+    expect(errors).toHaveLength(1);
+  });
+
+  it('a throwing onCommit does not undo the commit; its error goes to onError', () => {
+    const errors: unknown[] = [];
+    const boom = new Error('callback bug');
+    const w = cat.createStatusWriter({
+      timers: manualTimers(),
+      onError: (e) => errors.push(e),
+      onCommit: () => {
+        throw boom;
+      },
+    });
+    w.checked('A', { etag: 'e' });
+    expect(() => w.flush()).not.toThrow();
+    expect(w.pending).toBe(0);
+    expect(committedHistoryCount()).toBe(1);
+    expect(errors).toEqual([boom]);
+  });
+
   it('records the session id; refuses an unknown one; discard drops pending events', () => {
     expect(() => cat.createStatusWriter({ sessionId: 12345 })).toThrow(/session 12345/);
     const session = cat.startSession({ stage: 'sync' });

@@ -90,13 +90,13 @@ export class DecryptAbortedError extends DecryptError {
   }
 }
 
-/** gpg failed for a reason that is not about the archive (killed, crashed, agent trouble). */
+/** gpg failed for a reason that is not about the archive (killed, crashed). */
 export class GpgFailedError extends DecryptError {
   override name = 'GpgFailedError';
   constructor(message: string, opts: Omit<ErrorOptions, 'hint' | 'retryable'> = {}) {
     super('decrypt_gpg_failed', message, {
       ...opts,
-      hint: 'gpg failed unexpectedly; see gpgStderr, check free memory and that gpg-agent can start',
+      hint: 'gpg failed unexpectedly; see gpgStderr and check free memory',
       retryable: true,
     });
   }

@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
+import type { ProcessAliveCheck } from '@grin/books';
 import { GpgFailedError, GpgMissingError } from './decrypt-errors.js';
-import { startGpgSession, type DecryptSession } from './gpg-session.js';
+import { gpgDecryptArgs, startGpgSession, type DecryptSession, type GpgSessionConfig } from './gpg-session.js';
 import { readPassphraseFile } from './passphrase-file.js';
+import { createPrivateHomedir, sweepStaleHomedirs } from './private-homedir.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -23,8 +24,13 @@ export interface DecryptorOptions {
   allowLegacyWithoutIntegrity?: boolean;
   /** Environment for gpg (default: process.env); GPG_TTY is cleared, LC_ALL=C, GNUPGHOME dropped. */
   env?: NodeJS.ProcessEnv;
-  /** Where the private gpg home directory is created, default os.tmpdir(). */
+  /**
+   * Where the private gpg home directory (`grin-gpg-<pid>-<random>`) is created, default
+   * os.tmpdir(). Home directories there of processes that no longer exist are removed at start.
+   */
   tmpDir?: string;
+  /** Liveness probe for the start-up sweep (default: signal 0). */
+  isProcessAlive?: ProcessAliveCheck;
 }
 
 export interface Decryptor {
@@ -36,13 +42,19 @@ export interface Decryptor {
   readonly passphraseFileMode: number;
   /** True when the passphrase file is group/world readable (it should be 0600); the caller warns. */
   readonly passphraseFileGroupOrWorldReadable: boolean;
-  /** Stop the private gpg-agent and delete the private home directory. Call after all sessions settled. */
+  /** Stale home directories of dead processes removed at start-up (for a log line). */
+  readonly staleHomedirsRemoved: readonly string[];
+  /** Delete the private home directory. Call after all sessions settled. */
   close(): Promise<void>;
 }
 
 /**
- * Check gpg and the passphrase file, create a private gpg home directory (the user's keyring and
- * agent are never touched) and return a decryptor that streams archives through `gpg --decrypt`.
+ * Check gpg and the passphrase file, create a private gpg home directory (the user's keyring,
+ * configuration and agent are never touched) and return a decryptor that streams archives through
+ * `gpg --decrypt`. No gpg-agent is involved: symmetric decryption with a loopback passphrase works
+ * without one, and gpg runs with `--no-autostart --no-keyring`, so a killed sync leaves no agent
+ * process behind and gpg writes nothing into the home directory; the directory itself (empty) is
+ * removed by `close()` or, after a SIGKILL, by the next decryptor's start-up sweep.
  */
 export async function createDecryptor(options: DecryptorOptions): Promise<Decryptor> {
   const gpgPath = options.gpgPath ?? 'gpg';
@@ -50,36 +62,31 @@ export async function createDecryptor(options: DecryptorOptions): Promise<Decryp
   const gpgVersion = await checkGpg(gpgPath);
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), GPG_TTY: '', LC_ALL: 'C', LANGUAGE: 'C' };
   delete env['GNUPGHOME'];
-  const homedir = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'grin-gpg-'));
-  const gpgconf = gpgPath.includes('/') ? join(dirname(gpgPath), basename(gpgPath).replace(/gpg2?$/, 'gpgconf')) : 'gpgconf';
-  // Start the agent once, so concurrent first sessions do not race to launch it. If gpgconf is
-  // not there gpg autostarts the agent itself.
-  await execFileAsync(gpgconf, ['--homedir', homedir, '--launch', 'gpg-agent'], { env, timeout: 30_000 }).catch(() => {});
+  const tmp = options.tmpDir ?? tmpdir();
+  const staleHomedirsRemoved = await sweepStaleHomedirs(tmp, options.isProcessAlive);
+  const homedir = await createPrivateHomedir(tmp);
+  const sessionConfig: GpgSessionConfig = {
+    gpgPath,
+    args: gpgDecryptArgs(homedir, options.allowLegacyWithoutIntegrity ?? false),
+    passphrase: pass.bytes,
+    allowLegacyWithoutIntegrity: options.allowLegacyWithoutIntegrity ?? false,
+    env,
+  };
   let closed = false;
 
   return {
     gpgVersion,
     passphraseFileMode: pass.mode,
     passphraseFileGroupOrWorldReadable: pass.groupOrWorldReadable,
+    staleHomedirsRemoved,
     decrypt(input, signal) {
       if (closed) throw new GpgFailedError('decrypt() called after close()');
-      return startGpgSession(
-        {
-          gpgPath,
-          homedir,
-          passphrase: pass.bytes,
-          allowLegacyWithoutIntegrity: options.allowLegacyWithoutIntegrity ?? false,
-          env,
-        },
-        input,
-        signal,
-      );
+      return startGpgSession(sessionConfig, input, signal);
     },
     async close() {
       if (closed) return;
       closed = true;
       pass.bytes.fill(0);
-      await execFileAsync(gpgconf, ['--homedir', homedir, '--kill', 'gpg-agent'], { env, timeout: 30_000 }).catch(() => {});
       await rm(homedir, { recursive: true, force: true });
     },
   };

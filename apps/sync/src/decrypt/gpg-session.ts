@@ -38,7 +38,8 @@ export interface DecryptSession {
 
 export interface GpgSessionConfig {
   gpgPath: string;
-  homedir: string;
+  /** From `gpgDecryptArgs` (built once per decryptor). */
+  args: readonly string[];
   /** Passphrase bytes as gpg reads them from a file: first line incl. newline. */
   passphrase: Buffer;
   allowLegacyWithoutIntegrity: boolean;
@@ -47,21 +48,28 @@ export interface GpgSessionConfig {
 
 const STDERR_TAIL = 4096;
 
-/** Spawn gpg (no shell; passphrase on fd 3, status on fd 4) and stream `input` through it. */
-export function startGpgSession(cfg: GpgSessionConfig, input: Readable, signal?: AbortSignal): DecryptSession {
-  const args = [
-    '--homedir', cfg.homedir,
+/** gpg's arguments for a streaming decryption: stdin → stdout, passphrase on fd 3, status on fd 4. */
+export function gpgDecryptArgs(homedir: string, allowLegacyWithoutIntegrity: boolean): string[] {
+  return [
+    '--homedir', homedir,
+    // No gpg-agent: a symmetric message with a loopback passphrase needs none, and an agent would
+    // outlive a SIGKILLed sync. --no-keyring: nothing is read from or written to the home directory.
+    '--no-autostart', '--no-keyring',
     '--batch', '--no-tty', '--quiet', '--no-greeting',
     '--pinentry-mode', 'loopback',
     '--passphrase-fd', '3',
     '--status-fd', '4',
     '--no-symkey-cache',
     // With this flag gpg no longer fails on BADMDC or on a missing MDC by itself; the decision is
-    // taken below from the status lines (GOODMDC required unless the message has no MDC at all).
-    ...(cfg.allowLegacyWithoutIntegrity ? ['--ignore-mdc-error'] : []),
+    // taken from the status lines (GOODMDC required unless the message has no MDC at all).
+    ...(allowLegacyWithoutIntegrity ? ['--ignore-mdc-error'] : []),
     '--decrypt',
   ];
-  const child = spawn(cfg.gpgPath, args, { stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'], env: cfg.env });
+}
+
+/** Spawn gpg (no shell; passphrase on fd 3, status on fd 4) and stream `input` through it. */
+export function startGpgSession(cfg: GpgSessionConfig, input: Readable, signal?: AbortSignal): DecryptSession {
+  const child = spawn(cfg.gpgPath, cfg.args, { stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'], env: cfg.env });
   const stdin = child.stdio[0] as Writable;
   const stdout = child.stdio[1] as Readable;
   const stderr = child.stdio[2] as Readable;

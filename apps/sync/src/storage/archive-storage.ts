@@ -17,7 +17,7 @@ export interface StoredObject {
   /** Final path (local) or `s3://bucket/key`. */
   location: string;
   size: number;
-  /** Hex SHA-256 of the stored bytes, when the backend computed it while writing. */
+  /** Hex SHA-256 of the stored bytes; only when the backend was created with `computeSha256: true`. */
   sha256?: string;
 }
 

@@ -88,7 +88,8 @@ export class LocalPendingObject implements PendingObject {
         cause: err,
       });
     }
-    const stored: StoredObject = { location: finalPath, size: sink.bytes, sha256: sink.digest() };
+    const sha256 = sink.digest();
+    const stored: StoredObject = { location: finalPath, size: sink.bytes, ...(sha256 === undefined ? {} : { sha256 }) };
     try {
       await this.opts.afterRename?.(stored);
     } catch (err) {

@@ -31,6 +31,11 @@ export interface S3StorageOptions {
   client?: S3Client;
   /** Told about non-fatal problems, e.g. an AbortMultipartUpload the server refused. */
   onWarning?: (warning: StorageWarning) => void;
+  /**
+   * Compute the SHA-256 of every uploaded object while streaming it (`StoredObject.sha256`).
+   * Costs ~1 CPU-s per GB on the main thread; the S3 metadata does not record it. Default false.
+   */
+  computeSha256?: boolean;
 }
 
 /** Connection settings of well-known S3-compatible services, to spread into S3StorageOptions. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { PassThrough, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -15,6 +15,8 @@ export interface S3PendingObjectOptions {
   partSize: number;
   queueSize: number;
   onWarning: (warning: StorageWarning) => void;
+  /** Hash the body while streaming it (StoredObject.sha256). */
+  computeSha256: boolean;
 }
 
 type State = 'open' | 'committing' | 'committed' | 'aborted';
@@ -32,7 +34,7 @@ export class S3PendingObject implements PendingObject {
   readonly stream: Writable;
   private readonly opts: S3PendingObjectOptions;
   private readonly body = new PassThrough({ highWaterMark: 1 << 20 });
-  private readonly hash = createHash('sha256');
+  private readonly hash: Hash | undefined;
   private readonly requests = new AbortController();
   private readonly uploadDone: Promise<unknown>;
   private bytes = 0;
@@ -44,6 +46,7 @@ export class S3PendingObject implements PendingObject {
   constructor(opts: S3PendingObjectOptions) {
     this.opts = opts;
     this.location = `s3://${opts.bucket}/${opts.key}`;
+    this.hash = opts.computeSha256 ? createHash('sha256') : undefined;
     const upload = new Upload({
       client: this.instrumentedClient(),
       params: {
@@ -125,7 +128,8 @@ export class S3PendingObject implements PendingObject {
       });
     }
     this.state = 'committed';
-    return { location: this.location, size: this.bytes, sha256: this.hash.digest('hex') };
+    const sha256 = this.hash?.digest('hex');
+    return { location: this.location, size: this.bytes, ...(sha256 === undefined ? {} : { sha256 }) };
   }
 
   private fail(err: Error): void {
@@ -141,7 +145,7 @@ export class S3PendingObject implements PendingObject {
       highWaterMark: 1 << 20,
       write: (chunk: Buffer, _enc, callback) => {
         if (this.failure !== undefined) return callback(this.failure);
-        this.hash.update(chunk);
+        this.hash?.update(chunk);
         this.bytes += chunk.length;
         if (body.write(chunk)) return callback();
         waitDrain(body).then(

@@ -122,6 +122,7 @@ export class S3Storage implements ArchiveStorage {
       partSize: this.options.partSize ?? partSizeFor(sizeHint),
       queueSize: this.options.queueSize ?? 3,
       onWarning: this.onWarning,
+      computeSha256: this.options.computeSha256 ?? false,
     });
   }
 }

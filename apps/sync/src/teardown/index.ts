@@ -8,7 +8,7 @@ export type {
   TeardownReport,
   TeardownStorage,
 } from './teardown-types.js';
-export { buildRunSummary, type RunStageSummary, type RunSummary, type SessionEntry, type StageTotals } from './run-summary.js';
+export { buildRunSummary, type RunSummary } from './run-summary.js';
 export { preflightBackup, pruneBackups, BACKUPS_DIR, BACKUPS_KEPT, type PreflightBackupInput, type PreflightBackupResult } from './preflight-backup.js';
 export { formatRunTimestamp } from './run-timestamp.js';
 export { CSV_EXPORT_FILE } from './csv-records.js';

@@ -29,7 +29,7 @@ export async function summaryRecords(input: SummaryStepInput): Promise<{ items: 
   let json: string;
   try {
     summary = buildRunSummary(input.runName, input.catalogue.listSessions(), isoTimestamp(input.now()), input.before);
-    // The shape is a superset of @grin/books' ProcessSummary; its writer serialises all of it.
+    // @grin/books' ProcessSummary plus the `teardown` section; its writer serialises all of it.
     await writeProcessSummary(path, summary);
     json = `${JSON.stringify(summary, null, 2)}\n`;
   } catch (error) {

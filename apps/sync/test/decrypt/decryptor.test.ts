@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { chmod, copyFile, unlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -16,7 +18,7 @@ import {
   type Decryptor,
   type DecryptSession,
 } from '../../src/decrypt/index.js';
-import { makeGpgWorkdir, processExists, type GpgWorkdir } from './gpg-fixtures.js';
+import { agentsUsing, makeGpgWorkdir, processExists, type GpgWorkdir } from './gpg-fixtures.js';
 
 let work: GpgWorkdir;
 let decryptor: Decryptor;
@@ -289,5 +291,101 @@ describe('createDecryptor', () => {
     slow.push(null);
     await collect(session);
     await session.done.catch(() => {});
+  });
+
+  it('runs gpg without any agent: the private home stays empty, no gpg-agent process, home removed on close', async () => {
+    const tmpDir = join(work.dir, 'agentless');
+    await mkdir(tmpDir);
+    const d = await createDecryptor({ passphraseFile: work.passphraseFile, tmpDir });
+    const homes = await readdir(tmpDir);
+    expect(homes).toEqual([expect.stringMatching(new RegExp(`^grin-gpg-${process.pid}-[A-Za-z0-9]+$`))]);
+    const home = join(tmpDir, homes[0] ?? '');
+    expect((await stat(home)).mode & 0o777).toBe(0o700);
+    try {
+      const slow = new Readable({ read() {} });
+      const session = d.decrypt(slow);
+      slow.push(aesNoCompression);
+      // While gpg runs, and after it finished: no agent for our home, nothing written into it.
+      const cmdline = (await import('node:fs/promises').then((fs) => fs.readFile(`/proc/${session.pid}/cmdline`))).toString();
+      expect(cmdline).toContain('--no-autostart');
+      slow.push(null);
+      const { data, error } = await collect(session);
+      expect(error).toBeUndefined();
+      expect(data.equals(plaintext)).toBe(true);
+      // A wrong passphrase is still recognised without an agent.
+      const wrong = join(work.dir, 'wrong-agentless.asc');
+      await writeFile(wrong, 'nope\n', { mode: 0o600 });
+      const dw = await createDecryptor({ passphraseFile: wrong, tmpDir });
+      const bad = dw.decrypt(Readable.from([aesNoCompression]));
+      await collect(bad);
+      await expect(bad.done).rejects.toBeInstanceOf(WrongPassphraseError);
+      await dw.close();
+      expect(await readdir(home)).toEqual([]);
+      expect(await agentsUsing(tmpDir)).toEqual([]);
+    } finally {
+      await d.close();
+    }
+    expect(await readdir(tmpDir)).toEqual([]);
+  });
+
+  it('removes the private homes of dead processes at start-up, keeps live ones and foreign names', async () => {
+    const tmpDir = join(work.dir, 'sweep');
+    await mkdir(tmpDir);
+    // PID far above pid_max: certainly not running. pid 1 always is.
+    const dead = join(tmpDir, 'grin-gpg-99999999-Ab12Cd');
+    const live = join(tmpDir, 'grin-gpg-1-Ef34Gh');
+    const legacy = join(tmpDir, 'grin-gpg-Ij56Kl'); // old naming without pid: liveness unknown
+    const notADir = join(tmpDir, 'grin-gpg-99999998-Mn78Op');
+    for (const dir of [dead, live, legacy]) await mkdir(dir, { mode: 0o700 });
+    await writeFile(join(dead, 'pubring.kbx'), 'x');
+    await writeFile(notADir, 'a file, not a gpg home');
+    const d = await createDecryptor({ passphraseFile: work.passphraseFile, tmpDir });
+    try {
+      expect(d.staleHomedirsRemoved).toEqual([dead]);
+      const names = await readdir(tmpDir);
+      const ours = names.filter((n) => n.startsWith(`grin-gpg-${process.pid}-`));
+      expect(ours).toHaveLength(1);
+      expect(names.filter((n) => !ours.includes(n)).sort()).toEqual(['grin-gpg-1-Ef34Gh', 'grin-gpg-99999998-Mn78Op', 'grin-gpg-Ij56Kl']);
+    } finally {
+      await d.close();
+    }
+  });
+
+  it('a SIGKILLed process leaves no gpg-agent behind, and its home is swept by the next decryptor', async () => {
+    const tmpDir = join(work.dir, 'killed');
+    await mkdir(tmpDir);
+    const script = join(work.dir, 'decrypt-then-hang.mjs');
+    const decryptModule = fileURLToPath(new URL('../../src/decrypt/index.ts', import.meta.url));
+    await writeFile(
+      script,
+      [
+        "import { Readable } from 'node:stream';",
+        `const { createDecryptor } = await import(${JSON.stringify(decryptModule)});`,
+        `const d = await createDecryptor({ passphraseFile: ${JSON.stringify(work.passphraseFile)}, tmpDir: ${JSON.stringify(tmpDir)} });`,
+        `const s = d.decrypt(Readable.from([Buffer.from(${JSON.stringify(aesNoCompression.toString('base64'))}, 'base64')]));`,
+        's.output.resume();',
+        'await s.done;',
+        "process.stdout.write('ready\\n');",
+        'setInterval(() => {}, 1000);',
+      ].join('\n'),
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (c: Buffer) => c.toString().includes('ready') && resolve());
+      child.on('exit', (code) => reject(new Error(`child exited ${code}: ${stderr}`)));
+    });
+    const childHome = (await readdir(tmpDir)).find((n) => n.startsWith(`grin-gpg-${child.pid}-`));
+    expect(childHome).toBeDefined();
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('close', r));
+    expect(await agentsUsing(tmpDir)).toEqual([]);
+    expect(await readdir(tmpDir)).toEqual([childHome]);
+
+    const d = await createDecryptor({ passphraseFile: work.passphraseFile, tmpDir });
+    expect(d.staleHomedirsRemoved).toEqual([join(tmpDir, childHome ?? '')]);
+    await d.close();
+    expect(await readdir(tmpDir)).toEqual([]);
   });
 });

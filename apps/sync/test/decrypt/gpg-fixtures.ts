@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -29,7 +29,8 @@ export async function makeGpgWorkdir(): Promise<GpgWorkdir> {
   const encryptFile = async (plaintextFile: string, extraArgs: string[] = []): Promise<string> => {
     const out = join(dir, `fixture-${++n}.gpg`);
     const args = [
-      '--homedir', home, '--batch', '--quiet', '--yes', '--pinentry-mode', 'loopback',
+      // --no-autostart: symmetric encryption with a loopback passphrase needs no gpg-agent.
+      '--homedir', home, '--no-autostart', '--batch', '--quiet', '--yes', '--pinentry-mode', 'loopback',
       '--passphrase-file', passphraseFile, '--symmetric', '--cipher-algo', 'AES256',
       // A low S2K count keeps the suite fast; pass '--s2k-count 65011712' for gpg's real default.
       '--s2k-count', '65536',
@@ -54,7 +55,6 @@ export async function makeGpgWorkdir(): Promise<GpgWorkdir> {
       return readFile(await encryptFile(p, extraArgs));
     },
     dispose: async () => {
-      await execFileAsync('gpgconf', ['--homedir', home, '--kill', 'gpg-agent']).catch(() => {});
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -68,4 +68,16 @@ export function processExists(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code !== 'ESRCH';
   }
+}
+
+/** Pids of gpg-agent processes whose command line mentions `dir` (e.g. a private gpg home). */
+export async function agentsUsing(dir: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const cmdline = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
+    const args = cmdline.split('\0');
+    if (args.some((a) => a.endsWith('gpg-agent')) && args.some((a) => a.includes(dir))) pids.push(Number(name));
+  }
+  return pids;
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
@@ -30,9 +30,9 @@ async function walk(dir: string): Promise<string[]> {
   return out;
 }
 
-storageContract('local', async (): Promise<ContractBackend> => {
+storageContract('local', async ({ computeSha256 }): Promise<ContractBackend> => {
   const dir = await mkdtemp(join(tmpdir(), 'grin-local-storage-'));
-  const storage = new LocalStorage({ basePath: dir });
+  const storage = new LocalStorage({ basePath: dir, computeSha256 });
   return {
     storage,
     readRaw: (b) => readOrNull(storage.rawLocation(b)),
@@ -64,21 +64,34 @@ describe('LocalStorage specifics', () => {
 
   const meta = { encryptedEtag: 'E1', acquisitionDate: '2024-05-01T12:00:00', originalFilename: 'B1.tar.gz.gpg' };
 
-  it('uses the reference 6.5 layout and writes a sidecar with the metadata', async () => {
+  it('uses the reference 6.5 layout and writes a sidecar with the metadata (no digest by default)', async () => {
     const p = await storage.beginRaw('B1', meta);
     p.stream.end(Buffer.from('archive bytes'));
     const stored = await p.commit();
     expect(relative(dir, stored.location)).toBe(join('raw', 'B1', 'B1.tar.gz'));
     const sidecar = JSON.parse(await readFile(`${stored.location}.meta.json`, 'utf8')) as Record<string, unknown>;
     expect(sidecar).toMatchObject({
+      version: 1,
       barcode: 'B1',
       encrypted_etag: 'E1',
       acquisition_date: meta.acquisitionDate,
       original_filename: 'B1.tar.gz.gpg',
       size: 13,
-      sha256: stored.sha256,
     });
+    expect(sidecar).not.toHaveProperty('sha256');
+    expect(await storage.statRaw('B1')).toEqual({ size: 13, encryptedEtag: 'E1', location: stored.location });
     expect((await readdir(join(dir, 'raw', 'B1'))).sort()).toEqual(['B1.tar.gz', 'B1.tar.gz.meta.json']);
+  });
+
+  it('records the SHA-256 in the sidecar when created with computeSha256', async () => {
+    const hashing = new LocalStorage({ basePath: dir, computeSha256: true });
+    const p = await hashing.beginRaw('B1', meta);
+    p.stream.end(Buffer.from('archive bytes'));
+    const stored = await p.commit();
+    const digest = createHash('sha256').update('archive bytes').digest('hex');
+    expect(stored.sha256).toBe(digest);
+    expect(await hashing.readRawSidecar('B1')).toMatchObject({ size: 13, encrypted_etag: 'E1', sha256: digest });
+    expect(await hashing.statRaw('B1')).toEqual({ size: 13, encryptedEtag: 'E1', location: stored.location });
   });
 
   it('writes to a dot-temp file in the same directory while in progress, never the final path', async () => {

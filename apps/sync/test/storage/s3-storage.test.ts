@@ -39,10 +39,10 @@ async function getOrNull(client: S3Client, bucket: string, key: string): Promise
   }
 }
 
-storageContract('s3 (s3rver)', async ({ partSize }): Promise<ContractBackend> => {
+storageContract('s3 (s3rver)', async ({ partSize, computeSha256 }): Promise<ContractBackend> => {
   // A fresh run name per test keeps tests independent inside the shared buckets.
   const runName = `run${++runCounter}`;
-  const storage = new S3Storage({ ...server.options(runName), partSize });
+  const storage = new S3Storage({ ...server.options(runName), partSize, computeSha256 });
   const client = storage.client;
   const { raw, full, meta } = server.buckets;
   return {

@@ -1,4 +1,4 @@
-import type { RunSession } from '@grin/books';
+import { buildProcessSummary, type RunSession } from '@grin/books';
 import { describe, expect, it } from 'vitest';
 import { buildRunSummary, formatRunTimestamp } from '../../src/teardown/index.js';
 
@@ -24,39 +24,32 @@ function session(id: number, stage: string, fields: Partial<RunSession> = {}): R
   };
 }
 
+const sessions = [
+  session(1, 'collect', { counts: { rowsSeen: 5, inserted: 5, processed: 5, succeeded: 5, skipped: 0, failed: 0 } }),
+  session(2, 'sync', { counts: { synced: 1, unavailable: 4, 'conversion:requested': 3 }, status: 'interrupted' }),
+  session(3, 'sync', { counts: { synced: 2, failed: 1, 'failed:verify_failed': 1 } }),
+];
+
 describe('buildRunSummary', () => {
-  it('adds totals, reasons grouped by kind and the session history to every stage', () => {
-    const summary = buildRunSummary(
-      'r',
-      [
-        session(1, 'enrich', { counts: { processed: 9, succeeded: 7, skipped: 1, failed: 1, 'failed:timeout': 1 } }),
-        session(2, 'sync', { counts: { synced: 1, unavailable: 4, 'conversion:requested': 3, 'conversion:limit_reached': 1 }, status: 'interrupted' }),
-        session(3, 'sync', { counts: { synced: 2, failed: 1, 'conversion:requested': 2, 'failed:verify_failed': 1 } }),
-      ],
-      '2025-01-09T00:00:00.000+00:00',
-    );
-    expect(summary.stages['enrich']).toMatchObject({ totals: { processed: 9, succeeded: 7, skipped: 1, failed: 1 }, by_reason: { failed: { timeout: 1 } } });
-    expect(summary.stages['sync']).toMatchObject({
-      totals: { processed: 8, succeeded: 3, skipped: 0, failed: 1 },
-      by_reason: { conversion: { requested: 5, limit_reached: 1 }, failed: { verify_failed: 1 } },
-      interruptions: 1,
-      resume_count: 1,
-    });
-    expect(summary.stages['sync']?.session_history.map((s) => [s.id, s.status])).toEqual([
-      [2, 'interrupted'],
-      [3, 'completed'],
-    ]);
-    expect(summary.has_errors).toBe(false);
+  it("is exactly @grin/books' process summary (what collect writes) when no teardown ran", () => {
+    const summary = buildRunSummary('r', sessions, '2025-01-09T00:00:00.000+00:00');
+    expect(summary).toEqual(buildProcessSummary('r', sessions, '2025-01-09T00:00:00.000+00:00'));
+    expect(summary.stages['sync']).toMatchObject({ totals: { processed: 8, succeeded: 3, skipped: 0, failed: 1 }, resume_count: 1 });
     expect(summary.teardown).toBeUndefined();
   });
 
-  it('marks the run as having errors when a teardown item failed', () => {
-    const summary = buildRunSummary('r', [session(1, 'sync')], 'now', [
+  it('adds only the teardown section; a failed teardown item marks the run as having errors', () => {
+    const base = buildProcessSummary('r', sessions, 'now');
+    const ok = buildRunSummary('r', sessions, 'now', [{ name: 'csv_export', ok: true, rows: 1 }]);
+    expect(ok).toEqual({ ...base, teardown: { items: [{ name: 'csv_export', ok: true, rows: 1 }] } });
+    expect(ok.has_errors).toBe(false);
+
+    const failed = buildRunSummary('r', sessions, 'now', [
       { name: 'csv_export', ok: true, rows: 1 },
       { name: 'database_latest', ok: false, error: { code: 'storage_write_failed', message: 'no bucket' } },
     ]);
-    expect(summary.has_errors).toBe(true);
-    expect(summary.teardown?.items).toHaveLength(2);
+    expect(failed).toEqual({ ...base, has_errors: true, teardown: { items: failed.teardown?.items } });
+    expect(failed.teardown?.items).toHaveLength(2);
   });
 });
 

@@ -1,5 +1,6 @@
 // One run of the real collect command inside the benchmark process, with RSS and CPU sampled
 // while the listing is walked (the reporter's start and summary lines mark the walk).
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -8,7 +9,18 @@ import type { SimInfo } from './collect-bench.js';
 
 export type ClientMode = 'thread' | 'main' | 'worker';
 
+/** CPU time of this process's threads during the walk (Linux /proc; empty elsewhere). */
+export interface ThreadCpu {
+  /** The main thread: unpacking and storing pages (SQLite), progress. */
+  mainMs: number;
+  /** The listing thread: HTTP, parsing, packing (the busiest thread besides the main one). */
+  listingMs: number;
+  /** Everything else: V8's GC and compiler helpers, libuv. */
+  otherMs: number;
+}
+
 export interface CollectRun {
+  threads: ThreadCpu | null;
   wallS: number;
   /** The walk's runtime as recorded by the tracker (session runtime). */
   walkS: number;
@@ -31,17 +43,21 @@ export async function collectOnce(sim: SimInfo, outputDir: string, pageSize: num
   let phase: 'setup' | 'walk' | 'records' = 'setup';
   let cpuStart: NodeJS.CpuUsage | null = null;
   let walkCpuMs = 0;
+  let threadsAtStart: Map<number, number> | null = null;
+  let threads: ThreadCpu | null = null;
   const stderr = new Writable({
     write(chunk: Buffer, _e, cb) {
       const text = chunk.toString();
       if (text.includes('Collecting _all_books: started')) {
         phase = 'walk';
         cpuStart = process.cpuUsage();
+        threadsAtStart = threadTicks();
       }
       if (/Completed Collecting/.test(text) && cpuStart) {
         phase = 'records';
         const used = process.cpuUsage(cpuStart);
         walkCpuMs = (used.user + used.system) / 1000;
+        threads = threadsAtStart && threadSplit(threadsAtStart, threadTicks());
       }
       cb();
     },
@@ -71,6 +87,7 @@ export async function collectOnce(sim: SimInfo, outputDir: string, pageSize: num
     counts: { this_session: { rows_seen: number } };
   };
   return {
+    threads,
     wallS,
     walkS: progress.session.runtime_seconds,
     walkCpuMs,
@@ -78,4 +95,40 @@ export async function collectOnce(sim: SimInfo, outputDir: string, pageSize: num
     walkPeakRssMb: walkPeak,
     peakRssMb: peak,
   };
+}
+
+/** CPU ms per thread id of this process, from /proc (null where there is none). */
+function threadTicks(): Map<number, number> | null {
+  try {
+    const ticks = new Map<number, number>();
+    for (const tid of readdirSync('/proc/self/task')) {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      } catch {
+        continue; // the thread ended meanwhile
+      }
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks.set(Number(tid), ((Number(fields[11]) + Number(fields[12])) * 1000) / 100); // utime + stime, USER_HZ = 100
+    }
+    return ticks;
+  } catch {
+    return null;
+  }
+}
+
+function threadSplit(before: Map<number, number>, after: Map<number, number> | null): ThreadCpu | null {
+  if (after === null) return null;
+  let mainMs = 0;
+  let listingMs = 0;
+  let otherMs = 0;
+  for (const [tid, ms] of after) {
+    const delta = ms - (before.get(tid) ?? 0);
+    if (tid === process.pid) mainMs = delta;
+    else if (delta > listingMs) {
+      otherMs += listingMs;
+      listingMs = delta;
+    } else otherMs += delta;
+  }
+  return { mainMs, listingMs, otherMs };
 }

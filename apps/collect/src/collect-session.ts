@@ -5,7 +5,6 @@ import { collectListing, type CollectListingResult, type StoredPage } from './co
 import type { GrinClient } from '@grin/client';
 import type { CollectParameters, JobMetadata } from './job-metadata.js';
 import type { MessageSink } from './message-sink.js';
-import { MemoryPacer } from './memory-pacer.js';
 import { ProgressFile } from './progress-file.js';
 import { ProgressTracker } from './progress-tracker.js';
 import type { RunFiles } from './run-files.js';
@@ -78,9 +77,7 @@ export async function runCollectSession(input: CollectSessionInput): Promise<Col
   let sessionNew = 0;
   let withoutBarcode = 0;
 
-  const pacer = new MemoryPacer();
   const onPage = async (page: StoredPage): Promise<void> => {
-    pacer.afterRows(page.rows);
     lastPage = page;
     sessionNew += page.result.inserted;
     withoutBarcode += page.rowsWithoutBarcode;

@@ -1,4 +1,4 @@
-import type { ClientEvent, ListingPage, ParseLocation, RetryOptions } from '@grin/client';
+import type { ClientEvent, PackedListingPage, ParseLocation, RetryOptions } from '@grin/client';
 
 /** Client settings that can cross a thread boundary (plain data only). */
 export interface ThreadClientSettings {
@@ -35,7 +35,8 @@ export type ToListingThread =
   | { t: 'close' };
 
 export type WalkMessage =
-  | { t: 'page'; walk: number; page: ListingPage }
+  /** Rows packed (a few flat strings cross threads ~3x cheaper than 10,000 row objects). */
+  | { t: 'page'; walk: number; page: PackedListingPage }
   | { t: 'end'; walk: number }
   | { t: 'stopped'; walk: number }
   | { t: 'error'; walk: number; error: SerializedError };

@@ -2,9 +2,7 @@
 // page ahead of the main thread, so fetching and parsing page k+1 runs on another core while the
 // main thread stores page k (a synchronous SQLite transaction that blocks its event loop).
 import { parentPort, workerData } from 'node:worker_threads';
-import { createGrinClient, type GrinClient, type ListingPage } from '@grin/client';
-import { MemoryPacer } from './memory-pacer.js';
-import { warmUpListingParser } from './parser-warm-up.js';
+import { createGrinClient, warmUpListingParser, type GrinClient, type PackedListingPage } from '@grin/client';
 import { serializeError, type FromListingThread, type ThreadClientSettings, type ToListingThread } from './listing-thread-protocol.js';
 
 const port = parentPort;
@@ -14,11 +12,10 @@ const send = (message: FromListingThread): void => port.postMessage(message);
 
 interface Walk {
   id: number;
-  iterator: AsyncIterator<ListingPage>;
+  iterator: AsyncIterator<PackedListingPage>;
   controller: AbortController;
 }
 
-const pacer = new MemoryPacer();
 let client: GrinClient | null = null;
 let walk: Walk | null = null;
 
@@ -56,7 +53,6 @@ async function pull(current: Walk): Promise<void> {
       return;
     }
     send({ t: 'page', walk: current.id, page: next.value });
-    pacer.afterRows(next.value.rows.length);
   } catch (error) {
     if (current.controller.signal.aborted) send({ t: 'stopped', walk: current.id });
     else send({ t: 'error', walk: current.id, error: serializeError(error) });
@@ -79,7 +75,7 @@ port.on('message', (message: ToListingThread) => {
       if (!client) return;
       const controller = new AbortController();
       const iterator = client
-        .listPages(message.list, {
+        .listPackedPages(message.list, {
           pageSize: message.pageSize,
           startPageNumber: message.startPageNumber,
           signal: controller.signal,

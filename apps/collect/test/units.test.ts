@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '@grin/run';
 import { COLLECT_EXIT_CODES, ProgressFile, parseCollectArgs, rebaseUrl, resumeCommand } from '../src/index.js';
+import { MemoryPacer } from '../src/memory-pacer.js';
 import { makeTempDir } from './helpers/run-collect.js';
 
 const env = { INIT_CWD: '/home/me/work' };
@@ -107,5 +108,31 @@ describe('exit codes', () => {
       unavailable: 7,
       protocol: 7,
     });
+  });
+});
+
+describe('MemoryPacer', () => {
+  it('collects once the heap grew by the budget since the last collection, following V8 own collections', () => {
+    let used = 100;
+    let collections = 0;
+    const pacer = new MemoryPacer(50, () => used, () => {
+      collections += 1;
+      used = 110; // what survives
+    });
+    pacer.afterPage(); // baseline 100
+    used = 140;
+    pacer.afterPage();
+    expect(collections).toBe(0);
+    used = 151;
+    pacer.afterPage();
+    expect(collections).toBe(1); // baseline now 110
+    used = 90; // V8 collected on its own: the baseline follows
+    pacer.afterPage();
+    used = 139;
+    pacer.afterPage();
+    expect(collections).toBe(1);
+    used = 141;
+    pacer.afterPage();
+    expect(collections).toBe(2);
   });
 });

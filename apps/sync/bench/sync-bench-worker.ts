@@ -10,10 +10,13 @@ import { openCatalogue } from '@grin/books';
 import { createGrinClient } from '@grin/client';
 import { createDecryptor, decryptToStorage } from '../src/decrypt/index.js';
 import { runQueuePipeline } from '../src/pipeline/run-queue-pipeline.js';
+import { ExtractionConsumer } from '../src/stages/extraction-consumer.js';
+import type { PlaintextConsumer } from '../src/stages/plaintext-consumer.js';
+import { decomposeConsumer, type DecomposeLayer } from './decompose-consumers.js';
 import { LocalStorage } from '../src/storage/index.js';
 import { runSync } from '../src/sync-run.js';
 
-export type Mode = 'download' | 'decrypt' | 'store' | 'e2e' | 'staged';
+export type Mode = 'download' | 'decrypt' | 'store' | 'e2e' | 'e2e-extract' | 'e2e-tee' | 'e2e-gunzip' | 'e2e-untar' | 'staged';
 
 export interface PhaseInput {
   mode: Mode;
@@ -122,13 +125,27 @@ async function run(input: PhaseInput): Promise<PhaseResult> {
         bytes += stored.size;
       });
       break;
-    case 'e2e': {
+    case 'e2e':
+    case 'e2e-extract':
+    case 'e2e-tee':
+    case 'e2e-gunzip':
+    case 'e2e-untar': {
       const catalogue = openCatalogue(join(input.workDir, 'books.db'));
       const writer = catalogue.createStatusWriter();
       async function* source(): AsyncGenerator<string> {
         yield* input.barcodes;
       }
+      const staging = join(input.workDir, 'staging');
+      await mkdir(staging, { recursive: true });
+      // The CLI's extraction stage: MARC into the catalogue, OCR JSONL (gzip) into full/.
+      const consumers: PlaintextConsumer[] =
+        input.mode === 'e2e-extract'
+          ? [new ExtractionConsumer({ settings: { marc: true, ocr: true, compressOcr: true, tempDir: staging }, storage, events: writer })]
+          : input.mode === 'e2e'
+            ? []
+            : [decomposeConsumer(input.mode.slice(4) as DecomposeLayer)];
       const result = await runSync({
+        consumers,
         source: source(),
         client,
         storage,
@@ -141,6 +158,10 @@ async function run(input: PhaseInput): Promise<PhaseResult> {
       });
       writer.close();
       catalogue.close();
+      if (input.mode === 'e2e-extract') {
+        const c = (consumers[0] as ExtractionConsumer).counts;
+        if (c.marcExtracted !== input.barcodes.length || c.ocrExtracted !== input.barcodes.length) throw new Error(`extraction incomplete: ${JSON.stringify(c.sessionCounts())}`);
+      }
       if (result.stats.synced !== input.barcodes.length) throw new Error(`e2e synced ${result.stats.synced} of ${input.barcodes.length}: ${result.lastFailure?.error.message}`);
       bytes = result.stats.bytesDownloaded;
       break;

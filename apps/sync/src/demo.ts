@@ -5,8 +5,9 @@
  *    writes its credentials to a temp directory;
  * 2. runs collect as a child process (`tsx apps/collect/src/cli.ts`; sync never imports collect)
  *    into output/demo/books.db;
- * 3. syncs the converted volumes into output/demo/storage;
- * 4. exports output/demo/books_export.csv and prints where everything is.
+ * 3. syncs the converted volumes into output/demo/storage (archives, OCR text, MARC into the
+ *    catalogue), whose teardown writes output/demo/books_export.csv and process_summary.json;
+ * 4. prints where everything is.
  *
  * output/demo is replaced on every run.
  */
@@ -70,7 +71,6 @@ async function main(): Promise<number> {
     let synced = 0;
     let example: string | undefined;
     try {
-      await catalogue.exportCsv(csv);
       synced = catalogue.countBooks({ synced: true });
       for (const book of catalogue.iterateBooks()) {
         if (book.sync_timestamp !== null) {
@@ -89,13 +89,18 @@ async function main(): Promise<number> {
         `== done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${synced} volumes synced`,
         `  catalogue:          ${db}`,
         `  decrypted archives: ${raw}/BARCODE/BARCODE.tar.gz (+ .meta.json with GRIN's ETag)`,
-        `  CSV export:         ${show(csv)}`,
+        `  OCR text:           ${show(join(runDir, 'storage', 'full', RUN))}/BARCODE_ocr.jsonl.gz (one JSON string per page)`,
+        `  MARC:               the marc_* columns of the catalogue`,
+        `  CSV export:         ${show(csv)} (+ copies and a database backup in ${show(join(runDir, 'storage', 'meta', RUN))})`,
         `  run settings:       ${show(join(runDir, 'run_config.json'))}, ${show(join(runDir, 'process_summary.json'))}`,
         '',
         'Look around:',
         `  sqlite3 ${db} "SELECT barcode, sync_status, encrypted_etag, storage_path FROM books WHERE sync_timestamp IS NOT NULL LIMIT 5"`,
+        `  sqlite3 ${db} "SELECT barcode, marc_title, marc_date_1, marc_language FROM books WHERE marc_extraction_timestamp IS NOT NULL LIMIT 5"`,
         `  sqlite3 ${db} "SELECT barcode, status_type, status_value, timestamp FROM book_status_history ORDER BY id DESC LIMIT 10"`,
-        ...(example === undefined ? [] : [`  tar tzf ${raw}/${example}/${example}.tar.gz | head`]),
+        ...(example === undefined
+          ? []
+          : [`  tar tzf ${raw}/${example}/${example}.tar.gz | head`, `  zcat ${show(join(runDir, 'storage', 'full', RUN))}/${example}_ocr.jsonl.gz | head -2`]),
         `  head -3 ${show(csv)}`,
         '  pnpm run sync -- --run-name demo2 --simulate --queue converted --limit 10   # sync on its own, with its own simulator',
         '',

@@ -6,7 +6,7 @@ import { runQueuePipeline } from './pipeline/run-queue-pipeline.js';
 import { checkVolume } from './stages/check-volume.js';
 import { guardedEvents } from './stages/guarded-events.js';
 import type { PlaintextConsumer } from './stages/plaintext-consumer.js';
-import { isCodedError } from './stages/sync-errors.js';
+import { isCodedError, SyncError } from './stages/sync-errors.js';
 import type { CatalogueEvents, Checkpoint, SyncContext, TransferRetryPolicy } from './stages/sync-context.js';
 import { transferVolume } from './stages/transfer-volume.js';
 import type { FailureStep, TransferJob, VolumeOutcome } from './stages/volume-outcome.js';
@@ -131,6 +131,7 @@ export async function runSync(o: SyncRunOptions): Promise<SyncRunResult> {
     switch (outcome.kind) {
       case 'synced':
         stats.synced++;
+        if (outcome.source === 'storage') stats.countReason('synced', 'from_storage');
         stats.consecutiveFailures = 0;
         break;
       case 'skipped':
@@ -149,15 +150,17 @@ export async function runSync(o: SyncRunOptions): Promise<SyncRunResult> {
         break;
       case 'failed': {
         stats.failed++;
-        const code = isCodedError(outcome.error) ? outcome.error.code : outcome.error.name;
+        // An extraction stage's failure is counted by its own reason (e.g. archive_unsafe).
+        const reason = rootCause(outcome.error);
+        const code = isCodedError(reason) ? reason.code : reason.name;
         stats.countReason('failed', code);
         const failure = { barcode: outcome.barcode, step: outcome.step, error: outcome.error };
         lastFailure = failure;
         if (failures.length < MAX_LISTED_FAILURES) failures.push(failure);
         log(`${outcome.barcode}: failed at ${outcome.step}: ${outcome.error.message}`);
-        if (isCodedError(outcome.error) && RUN_FATAL_CODES.has(outcome.error.code)) {
-          fatalError ??= outcome.error;
-          internalStop.abort(outcome.error);
+        if (isCodedError(reason) && RUN_FATAL_CODES.has(reason.code)) {
+          fatalError ??= reason;
+          internalStop.abort(reason);
         }
         stats.consecutiveFailures++;
         if (stats.consecutiveFailures >= o.maxConsecutiveFailures && !tooMany) {
@@ -226,6 +229,12 @@ export async function runSync(o: SyncRunOptions): Promise<SyncRunResult> {
     failures,
     ...(lastFailure === undefined ? {} : { lastFailure }),
   };
+}
+
+/** The error behind a consumer (extraction stage) failure, else the error itself. */
+function rootCause(error: Error): Error {
+  if (error instanceof SyncError && error.code === 'consumer_failed' && error.cause instanceof Error) return error.cause;
+  return error;
 }
 
 /** Passes the source through, fixing the selection total once it has ended by itself. */

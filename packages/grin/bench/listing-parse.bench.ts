@@ -1,15 +1,21 @@
 // Listing parse benchmark: `pnpm --filter @grin/client bench`.
-// 1. Parse throughput of a 10,000-row page (rows/s) against a bare htmlparser2 pass with no-op
-//    handlers over the same bytes, same run -> ratio.
-// 2. End to end over loopback HTTP (server in a child process): listPages with parseIn 'main' vs 'worker', with a consumer
-//    that does nothing and one that burns CPU per row (standing in for SQLite writes).
+// 1. Per-stage cost of one 10,000-row page, CPU µs per row (median of BENCH_ITERATIONS), all on
+//    this thread and the same bytes: decoding, htmlparser2's Tokenizer and Parser with no-op
+//    handlers (the Parser pass is the limit the collect benchmark compares against), the previous
+//    ListingParser (on Parser; now the tests' oracle), the ListingParser (objects, packed), the
+//    date conversions alone, and handing the rows to another thread (structured clone of row
+//    objects vs packed strings; sender and receiver shares).
+// 2. End to end over loopback HTTP (server in a child process): listPages with parseIn 'main' vs
+//    'worker', with a consumer that does nothing and one that burns CPU per row (standing in for
+//    SQLite writes).
 import { fork } from 'node:child_process';
+import { serialize } from 'node:v8';
 import { fileURLToPath } from 'node:url';
-import { Parser } from 'htmlparser2';
-import { createGrinClient, staticTokenProvider, type GrinClient, type ParseLocation } from '../src/index.js';
-import { MainThreadParseEngine } from '../src/listing/parse-engine.js';
-import { WorkerParseEngine } from '../src/listing/worker-parse-engine.js';
+import { createGrinClient, staticTokenProvider, type GrinClient, type ListingRow, type ParseLocation } from '../src/index.js';
+import { packListingRows } from '../src/listing/packed-rows.js';
+import { PACKED_BATCH_ROWS } from '../src/listing/page-rows.js';
 import { listingPageHtml } from './listing-page-html.js';
+import * as stage from './listing-stages.js';
 
 const ROWS = 10_000;
 const CHUNK = 64 * 1024;
@@ -26,50 +32,73 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
-function bareTokenizerPass(chunks: Buffer[]): void {
-  const decoder = new TextDecoder();
-  const noop = (): void => undefined;
-  const parser = new Parser({ onopentag: noop, onclosetag: noop, ontext: noop });
-  for (const chunk of chunks) parser.write(decoder.decode(chunk, { stream: true }));
-  parser.write(decoder.decode());
-  parser.end();
+/** Median CPU and wall time of `fn` in µs per row (after warm-up runs). */
+function perRow(fn: () => unknown): { cpu: number; wall: number } {
+  for (let i = 0; i < 3; i += 1) fn();
+  const cpu: number[] = [];
+  const wall: number[] = [];
+  for (let i = 0; i < ITERATIONS; i += 1) {
+    const c = process.cpuUsage();
+    const t = performance.now();
+    fn();
+    wall.push(((performance.now() - t) * 1000) / ROWS);
+    const used = process.cpuUsage(c);
+    cpu.push((used.user + used.system) / ROWS);
+  }
+  return { cpu: median(cpu), wall: median(wall) };
 }
 
-async function listingParse(engine: MainThreadParseEngine | WorkerParseEngine, chunks: Buffer[]): Promise<number> {
-  const session = engine.start();
-  for (const chunk of chunks) session.write(chunk);
-  const parsed = await session.end();
-  return parsed.rows.length;
-}
-
-async function timeIt(fn: () => unknown): Promise<number> {
-  const start = performance.now();
-  await fn();
-  return performance.now() - start;
-}
-
-async function parseThroughput(): Promise<{ bareMs: number; mainMs: number; workerMs: number; bytes: number }> {
+function stageTable(): string[] {
   const html = Buffer.from(listingPageHtml(ROWS, 0, '?result_count=10000&amp;first=10000'));
   const chunks = chunksOf(html);
-  const main = new MainThreadParseEngine();
-  const worker = new WorkerParseEngine();
-  const rows = await listingParse(main, chunks);
-  if (rows !== ROWS) throw new Error(`parsed ${rows} rows, expected ${ROWS}`);
-  for (let i = 0; i < 3; i += 1) {
-    bareTokenizerPass(chunks);
-    await listingParse(main, chunks);
-    await listingParse(worker, chunks);
+  const rows = stage.listingParse(chunks);
+  if (rows.length !== ROWS || stage.oracleParse(chunks).length !== ROWS) throw new Error('parsers disagree on the row count');
+  const dates: string[] = [];
+  for (const r of stage.oracleParse(chunks)) {
+    for (const d of [r.scannedDate, r.analyzedDate, r.convertedDate, r.downloadedDate, r.processedDate, r.ocrDate]) {
+      if (d !== null) dates.push(`${d.slice(0, 4)}/${d.slice(5, 7)}/${d.slice(8, 10)} ${d.slice(11, 16)}`);
+    }
   }
-  const bare: number[] = [];
-  const mainT: number[] = [];
-  const workerT: number[] = [];
-  for (let i = 0; i < ITERATIONS; i += 1) {
-    bare.push(await timeIt(() => bareTokenizerPass(chunks)));
-    mainT.push(await timeIt(() => listingParse(main, chunks)));
-    workerT.push(await timeIt(() => listingParse(worker, chunks)));
+  const packedMessage = serialize(batches(rows));
+  const objectMessage = serialize(rows);
+  const measures: Array<[string, () => unknown]> = [
+    ['decode only (TextDecoder, 64 KiB chunks)', () => stage.decodeOnly(chunks)],
+    ['htmlparser2 Tokenizer, no-op callbacks', () => stage.bareTokenizerPass(chunks)],
+    ['**limit**: htmlparser2 Parser, no-op handlers', () => stage.bareParserPass(chunks)],
+    ['previous ListingParser (on Parser), row objects', () => stage.oracleParse(chunks)],
+    ['ListingParser, row objects', () => stage.listingParse(chunks)],
+    ['ListingParser, packed as it parses (listing thread)', () => stage.listingParsePacked(chunks)],
+    [`date conversions alone (${(dates.length / ROWS).toFixed(1)} per row)`, () => stage.convertDates(dates)],
+    ['hand-over, row objects: serialize (sender)', () => serialize(rows)],
+    ['hand-over, row objects: deserialize (receiver)', () => stage.receiveObjects(objectMessage)],
+    ['hand-over, packed: pack + serialize (sender)', () => serialize(batches(rows))],
+    ['hand-over, packed: deserialize + unpack (receiver)', () => stage.receivePacked(packedMessage)],
+  ];
+  const lines = [
+    `Per-stage cost, one ${ROWS.toLocaleString('en-US')}-row page (${(html.length / 1e6).toFixed(2)} MB), median of ${ITERATIONS}, this thread:`,
+    '',
+    '| stage | CPU µs/row | wall µs/row | rows/s (wall) |',
+    '|---|---|---|---|',
+  ];
+  let limit = 0;
+  const results: Array<[string, { cpu: number; wall: number }]> = [];
+  for (const [name, fn] of measures) {
+    const r = perRow(fn);
+    if (name.startsWith('**limit**')) limit = r.wall;
+    results.push([name, r]);
+    lines.push(`| ${name} | ${r.cpu.toFixed(2)} | ${r.wall.toFixed(2)} | ${Math.round(1e6 / r.wall).toLocaleString('en-US')} |`);
   }
-  await worker.close();
-  return { bareMs: median(bare), mainMs: median(mainT), workerMs: median(workerT), bytes: html.length };
+  lines.push('');
+  for (const [name, r] of results) {
+    if (name.includes('ListingParser')) lines.push(`- ${name}: **${(limit / r.wall).toFixed(2)}** x the limit's throughput`);
+  }
+  return lines;
+}
+
+function batches(rows: readonly ListingRow[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < rows.length; i += PACKED_BATCH_ROWS) out.push(packListingRows(rows.slice(i, i + PACKED_BATCH_ROWS)));
+  return out;
 }
 
 function benchClient(parseIn: ParseLocation, baseUrl: string): GrinClient {
@@ -110,13 +139,8 @@ async function endToEnd(client: GrinClient, pages: number, consumerUsPerRow: num
 }
 
 async function main(): Promise<void> {
-  const t = await parseThroughput();
-  const rate = (ms: number): number => Math.round(ROWS / (ms / 1000));
-  const lines: string[] = [];
-  lines.push(`Listing page: ${ROWS} rows, ${(t.bytes / 1e6).toFixed(2)} MB, fed in 64 KiB chunks, median of ${ITERATIONS}`);
-  lines.push(`  bare htmlparser2 pass (no-op handlers): ${t.bareMs.toFixed(1)} ms  = ${rate(t.bareMs).toLocaleString('en-US')} rows/s (limit)`);
-  lines.push(`  ListingParser on main thread:           ${t.mainMs.toFixed(1)} ms  = ${rate(t.mainMs).toLocaleString('en-US')} rows/s  ratio ${(t.bareMs / t.mainMs).toFixed(2)} of the bare pass`);
-  lines.push(`  ListingParser in worker (incl. transfer): ${t.workerMs.toFixed(1)} ms  = ${rate(t.workerMs).toLocaleString('en-US')} rows/s  ratio ${(t.bareMs / t.workerMs).toFixed(2)}`);
+  const lines: string[] = stageTable();
+  lines.push('');
 
   const pages = Number(process.env['BENCH_PAGES'] ?? 8);
   const server = fork(fileURLToPath(new URL('./listing-server.ts', import.meta.url)), [String(ROWS), String(pages)], {

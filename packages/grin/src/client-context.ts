@@ -1,7 +1,7 @@
 import type { HttpTransport } from './http/transport.js';
 import type { RetryPolicy } from './http/retry.js';
 import type { Exchange } from './http/exchange.js';
-import type { ParsedListing } from './listing/listing-parser.js';
+import type { ParsedPage, RowFormat } from './listing/page-rows.js';
 import type { ListingParseEngine } from './listing/parse-engine.js';
 import type { ParseLocation } from './types.js';
 
@@ -16,5 +16,5 @@ export interface ClientContext {
   /** Parses bytes read on this thread, here or in the worker. */
   parseEngine(location: ParseLocation): ListingParseEngine;
   /** Listing pages fetched and parsed by the worker; null when it cannot (injected dispatcher). */
-  workerFetch(): Exchange<Promise<ParsedListing>> | null;
+  workerFetch(format: RowFormat): Exchange<Promise<ParsedPage>> | null;
 }

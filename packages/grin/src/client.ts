@@ -11,7 +11,8 @@ import { TokenBucket } from './http/rate-limiter.js';
 import type { RetryPolicy } from './http/retry.js';
 import { defaultSleep } from './http/sleep.js';
 import { HttpTransport } from './http/transport.js';
-import { listPages } from './listing/list-pages.js';
+import { listPackedPages, listPages } from './listing/list-pages.js';
+import type { RowFormat } from './listing/page-rows.js';
 import { MainThreadParseEngine, type ListingParseEngine } from './listing/parse-engine.js';
 import { ParseWorkerThread } from './listing/parse-worker-thread.js';
 import { workerFetchExchange } from './listing/worker-fetch.js';
@@ -80,7 +81,7 @@ export function createGrinClient(options: GrinClientOptions): GrinClient {
   const mainEngine = new MainThreadParseEngine();
   let thread: ParseWorkerThread | null = null;
   let workerEngine: WorkerParseEngine | null = null;
-  let fetchExchange: ReturnType<typeof workerFetchExchange> | null = null;
+  const fetchExchanges = new Map<RowFormat, ReturnType<typeof workerFetchExchange>>();
   const workerThread = (): ParseWorkerThread => (thread ??= new ParseWorkerThread());
   const ctx: ClientContext = {
     libraryUrl,
@@ -93,10 +94,14 @@ export function createGrinClient(options: GrinClientOptions): GrinClient {
       workerEngine ??= new WorkerParseEngine(workerThread());
       return workerEngine;
     },
-    workerFetch() {
+    workerFetch(format) {
       if (options.dispatcher) return null;
-      fetchExchange ??= workerFetchExchange(workerThread(), { connections: concurrency, connectTimeoutMs });
-      return fetchExchange;
+      let exchange = fetchExchanges.get(format);
+      if (!exchange) {
+        exchange = workerFetchExchange(workerThread(), { connections: concurrency, connectTimeoutMs }, format);
+        fetchExchanges.set(format, exchange);
+      }
+      return exchange;
     },
   };
 
@@ -105,6 +110,7 @@ export function createGrinClient(options: GrinClientOptions): GrinClient {
     libraryUrl,
     probe: (signal) => probe(ctx, signal),
     listPages: (list, opts) => listPages(ctx, list, opts),
+    listPackedPages: (list, opts) => listPackedPages(ctx, list, opts),
     textList: (list, opts) => textList(ctx, list, opts),
     failedList: (opts) => failedList(ctx, opts),
     requestConversion: (barcodes, opts) => requestConversion(ctx, barcodes, opts),

@@ -34,6 +34,8 @@ export {
 export { grinDateToIso } from './listing/grin-date.js';
 export { normaliseHeaderKey } from './listing/header-key.js';
 export { ListingParser, parseListingHtml, type ParsedListing } from './listing/listing-parser.js';
+export { packListingRows, unpackListingRows } from './listing/packed-rows.js';
+export { warmUpListingParser } from './listing/warm-up.js';
 export { backoffDelay, parseRetryAfter } from './http/backoff.js';
 export { TokenBucket, type TokenBucketOptions } from './http/rate-limiter.js';
 export { classifyConversionStatus } from './conversion.js';

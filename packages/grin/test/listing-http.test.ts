@@ -6,6 +6,7 @@ import {
   type GrinClient,
   type ListingPage,
   type ListPagesOptions,
+  unpackListingRows,
 } from '../src/index.js';
 import { barcodeAt, listingPageHtml } from '../bench/listing-page-html.js';
 import { startFixtureServer, type FixtureServer } from './helpers/fixture-server.js';
@@ -99,6 +100,20 @@ for (const where of ['main', 'worker'] as const) {
       const worker = await collect(make({ parseIn: 'worker' }).client, { pageSize: 7 });
       expect(worker).toEqual(main);
       expect(worker.flatMap((p) => p.rows)).toHaveLength(TOTAL);
+    });
+
+    it('hands out the same pages with packed rows (listPackedPages)', async () => {
+      serveListing({ style: 'ctoken-absolute-path' });
+      const { client } = make();
+      const objects = await collect(client, { pageSize: 7 });
+      const packed: ListingPage[] = [];
+      for await (const page of client.listPackedPages('_all_books', { pageSize: 7 })) {
+        const { packedRows, rowCount, ...rest } = page;
+        const rows = packedRows.flatMap((p) => unpackListingRows(p));
+        expect(rows).toHaveLength(rowCount);
+        packed.push({ ...rest, rows });
+      }
+      expect(packed).toEqual(objects);
     });
 
     it('resumes from a saved Next URL with the given page number', async () => {

@@ -1,17 +1,46 @@
 /** `--help` text of `pnpm run sync`. */
-export const HELP = `Usage: pnpm run sync -- --run-name NAME (--queue converted | --barcodes B1,B2 | --barcodes-file F) [options]
+export const HELP = `Usage: pnpm run sync -- --run-name NAME (--queue Q [--queue Q2 ...] | --barcodes B1,B2 | --barcodes-file F) [options]
 
-Downloads GRIN's encrypted archives, decrypts them with the library's passphrase and stores the
-decrypted BARCODE.tar.gz (local disk or S3-compatible storage), recording every step in
-output/NAME/books.db. A volume counts as synced only after its archive is stored and verified.
-Rerunning resumes: volumes whose stored archive carries GRIN's current ETag are skipped.
+Downloads GRIN's encrypted archives, decrypts them with the library's passphrase, stores the
+decrypted BARCODE.tar.gz (local disk or S3-compatible storage) and, beside the store, extracts
+the MARC record (into the catalogue) and the OCR text (BARCODE_ocr.jsonl.gz in the full area),
+recording every step in output/NAME/books.db. A volume counts as synced only after its archive
+is stored and verified AND every enabled extraction succeeded (a volume without MARC or without
+page text is recorded as such and still synced). Rerunning resumes: volumes whose stored archive
+carries GRIN's current ETag are skipped; a stored volume whose extraction never completed is
+read back from storage (not downloaded again).
 
-Selection (exactly one):
+Selection (exactly one kind):
   --queue converted          every barcode on GRIN's _converted listing
+  --queue previous           catalogue books in state PREVIOUSLY_DOWNLOADED, never requested,
+                             minus GRIN's _in_process and _failed lists
+  --queue unconverted        catalogue books never requested and not converted
+                             (repeat --queue to run several, in the order given)
   --barcodes B1,B2,...       these barcodes
   --barcodes-file F          one barcode per line (# comments, blank lines ignored); - = stdin
-  --limit N                  stop selecting after N barcodes
-  --force                    download again even when storage holds GRIN's ETag
+  --limit N                  stop selecting after N barcodes (per queue)
+  --force                    download again even when storage holds GRIN's ETag; request
+                             conversion again for books on GRIN's _failed list
+
+Conversion requests (previous / unconverted queues): every selected volume is checked (HEAD);
+one GRIN does not have (404) gets a conversion request (_process, batched), classified and
+recorded with a timestamp. GRIN queues at most 50,000 books: the run counts _in_process plus its
+own requests and stops requesting at the limit, and after a 429 ("queue full") it requests
+nothing more but keeps syncing what is available.
+  --conversion-queue-limit N GRIN's queue limit as counted here (default 50,000; lower it to
+                             leave room for other tools)
+
+Extraction (beside the store, one pass over the decrypted stream, nothing unpacked to disk):
+  --skip-extract-marc        do not extract MARC into the catalogue
+  --skip-extract-ocr         do not store the OCR JSONL
+  --skip-compression-full    store BARCODE_ocr.jsonl uncompressed (default gzip)
+
+Teardown (every run except --dry-run, also after Ctrl-C and after the failure stop):
+output/NAME/books_export.csv, a database backup and output/NAME/process_summary.json, with
+copies in the meta area (meta/NAME/ locally, the meta bucket under NAME/ on S3).
+  --skip-csv-export          no CSV export
+  --skip-database-backup     no database backup (neither at start nor in the meta area)
+  --skip-compression-meta    store the CSV copy uncompressed
 
 Storage (recorded in output/NAME/run_config.json on first use, reused later unless given again):
   --storage local --storage-path DIR
@@ -49,7 +78,7 @@ decrypted, stored and verified; "waiting to download" = selected barcodes not do
 once sizes are known: "sizes known n/m" = volumes whose archive size is known from a HEAD or a
 started download, of those selected; unchecked volumes are estimated at the average so far.
 
-Exit codes: 0 done, 1 some volumes failed, 2 usage, 3 configuration (library, credentials,
+Exit codes: 0 done, 1 some volumes failed or the teardown failed, 2 usage, 3 configuration (library, credentials,
 passphrase, storage), 4 GRIN refused access, 5 run in use by another process, 6 catalogue
 unreadable, 7 GRIN or storage unreachable, 8 stopped after too many consecutive failures,
 130 interrupted (Ctrl-C; rerun to resume).

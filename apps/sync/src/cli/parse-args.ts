@@ -1,9 +1,15 @@
 import { parseArgs } from 'node:util';
 import { UsageError, validateRunName } from '@grin/run';
+import { GRIN_QUEUE_LIMIT } from '../convert/index.js';
+
+/** The queues of `--queue` (reference 5.2): GRIN's `_converted` listing, or the catalogue's. */
+export type QueueName = 'converted' | 'previous' | 'unconverted';
+export const QUEUE_NAMES: readonly QueueName[] = ['converted', 'previous', 'unconverted'];
 
 /** Where the barcodes come from. */
 export type Selection =
-  | { kind: 'queue'; queue: 'converted' }
+  /** One or more queues, run one after the other in the order given. */
+  | { kind: 'queues'; queues: QueueName[] }
   | { kind: 'barcodes'; text: string }
   | { kind: 'file'; path: string };
 
@@ -44,12 +50,23 @@ export interface SyncCliOptions {
   progress: ProgressMode;
   simulate: boolean;
   simulateBooks?: number;
+  /** Extraction stages beside the store (both on by default). */
+  extractMarc: boolean;
+  extractOcr: boolean;
+  /** gzip the OCR JSONL (`--skip-compression-full` turns it off). */
+  compressFull: boolean;
+  /** Teardown switches. */
+  skipCsvExport: boolean;
+  skipDatabaseBackup: boolean;
+  skipCompressionMeta: boolean;
+  /** GRIN's conversion-queue limit as this run counts it (default 50,000). */
+  conversionQueueLimit: number;
 }
 
 const OPTIONS = {
   help: { type: 'boolean' },
   'run-name': { type: 'string' },
-  queue: { type: 'string' },
+  queue: { type: 'string', multiple: true },
   barcodes: { type: 'string' },
   'barcodes-file': { type: 'string' },
   limit: { type: 'string' },
@@ -77,6 +94,13 @@ const OPTIONS = {
   progress: { type: 'string' },
   simulate: { type: 'boolean' },
   'simulate-books': { type: 'string' },
+  'skip-extract-marc': { type: 'boolean' },
+  'skip-extract-ocr': { type: 'boolean' },
+  'skip-compression-full': { type: 'boolean' },
+  'skip-csv-export': { type: 'boolean' },
+  'skip-database-backup': { type: 'boolean' },
+  'skip-compression-meta': { type: 'boolean' },
+  'conversion-queue-limit': { type: 'string' },
 } as const;
 
 function integer(name: string, value: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -99,7 +123,28 @@ export function parseSyncArgs(argv: readonly string[]): SyncCliOptions {
     throw new UsageError((error as Error).message.split('\n')[0] ?? 'invalid arguments');
   }
   const help = values.help ?? false;
-  if (help) return { help, runName: '', selection: { kind: 'barcodes', text: '' }, force: false, dryRun: false, storage: {}, downloadConcurrency: 5, maxConsecutiveFailures: 10, allowLegacyWithoutIntegrity: false, progress: 'auto', simulate: false };
+  if (help) {
+    return {
+      help,
+      runName: '',
+      selection: { kind: 'barcodes', text: '' },
+      force: false,
+      dryRun: false,
+      storage: {},
+      downloadConcurrency: 5,
+      maxConsecutiveFailures: 10,
+      allowLegacyWithoutIntegrity: false,
+      progress: 'auto',
+      simulate: false,
+      extractMarc: true,
+      extractOcr: true,
+      compressFull: true,
+      skipCsvExport: false,
+      skipDatabaseBackup: false,
+      skipCompressionMeta: false,
+      conversionQueueLimit: GRIN_QUEUE_LIMIT,
+    };
+  }
 
   if (values['run-name'] === undefined) throw new UsageError('--run-name is required', 'e.g. --run-name harvard_2026 (the run directory is output/NAME).');
   const runName = validateRunName(values['run-name']);
@@ -108,16 +153,20 @@ export function parseSyncArgs(argv: readonly string[]): SyncCliOptions {
   if (given !== 1) {
     throw new UsageError(
       given === 0 ? 'nothing selected: give --queue, --barcodes or --barcodes-file' : '--queue, --barcodes and --barcodes-file exclude each other',
-      'Use exactly one of --queue converted, --barcodes B1,B2 or --barcodes-file FILE.',
+      'Use --queue converted|previous|unconverted (repeatable), --barcodes B1,B2 or --barcodes-file FILE.',
     );
   }
   let selection: Selection;
   if (values.queue !== undefined) {
-    if (values.queue === 'previous' || values.queue === 'unconverted') {
-      throw new UsageError(`--queue ${values.queue} is not available yet`, 'Only --queue converted is implemented in this version.');
+    const queues: QueueName[] = [];
+    for (const q of values.queue) {
+      if (!QUEUE_NAMES.includes(q as QueueName)) {
+        throw new UsageError(`unknown queue ${JSON.stringify(q)}`, 'Use --queue converted, previous or unconverted (repeat --queue to run several in order).');
+      }
+      if (queues.includes(q as QueueName)) throw new UsageError(`--queue ${q} is given twice`, 'Each queue runs once; give it once.');
+      queues.push(q as QueueName);
     }
-    if (values.queue !== 'converted') throw new UsageError(`unknown queue ${JSON.stringify(values.queue)}`, 'Use --queue converted.');
-    selection = { kind: 'queue', queue: 'converted' };
+    selection = { kind: 'queues', queues };
   } else if (values.barcodes !== undefined) {
     selection = { kind: 'barcodes', text: values.barcodes };
   } else {
@@ -175,7 +224,17 @@ export function parseSyncArgs(argv: readonly string[]): SyncCliOptions {
     allowLegacyWithoutIntegrity: values['allow-legacy-without-integrity'] ?? false,
     progress: progress as ProgressMode,
     simulate: values.simulate ?? false,
+    extractMarc: !(values['skip-extract-marc'] ?? false),
+    extractOcr: !(values['skip-extract-ocr'] ?? false),
+    compressFull: !(values['skip-compression-full'] ?? false),
+    skipCsvExport: values['skip-csv-export'] ?? false,
+    skipDatabaseBackup: values['skip-database-backup'] ?? false,
+    skipCompressionMeta: values['skip-compression-meta'] ?? false,
+    conversionQueueLimit: integer('conversion-queue-limit', values['conversion-queue-limit'], 0, GRIN_QUEUE_LIMIT) ?? GRIN_QUEUE_LIMIT,
   };
+  if (!options.extractOcr && values['skip-compression-full'] === true) {
+    throw new UsageError('--skip-compression-full has no effect with --skip-extract-ocr', 'The option only changes how the OCR text is stored; drop one of them.');
+  }
   const limit = integer('limit', values.limit, 1);
   if (limit !== undefined) options.limit = limit;
   const workers = integer('workers', values.workers, 1, 256);

@@ -1,5 +1,13 @@
 import type { ProgressReporter } from '@grin/progress';
+import type { ConversionCounts } from '../convert/index.js';
 import type { PipelineStats } from '../pipeline/pipeline-stats.js';
+import type { ExtractionCounts } from '../stages/extraction-counts.js';
+
+/** Run-wide counters shown beside the queue's own (conversion requests, extraction results). */
+export interface ProgressExtras {
+  conversions?: () => ConversionCounts;
+  extraction?: ExtractionCounts;
+}
 
 export interface IntervalTimers {
   setInterval(callback: () => void, ms: number): unknown;
@@ -16,7 +24,7 @@ const realTimers: IntervalTimers = {
 };
 
 /** Copies the stats into the reporter once (counts, totals, bytes, queue depths, extras). */
-export function pushStats(stats: PipelineStats, reporter: ProgressReporter): void {
+export function pushStats(stats: PipelineStats, reporter: ProgressReporter, extras: ProgressExtras = {}): void {
   reporter.set(stats.done);
   reporter.setTotal(stats.selectionTotal);
   reporter.setBytes(stats.bytesDownloaded, stats.expectedBytes());
@@ -32,17 +40,53 @@ export function pushStats(stats: PipelineStats, reporter: ProgressReporter): voi
   reporter.setExtra('not on GRIN', stats.unavailable > 0 ? stats.unavailable : null);
   reporter.setExtra('failed', stats.failed > 0 ? stats.failed : null);
   reporter.setExtra('sizes known', `${stats.sizesKnown}/${stats.selected}`);
+  if (extras.conversions !== undefined) reporter.setExtra('conversions', conversionBrief(extras.conversions()));
+  if (extras.extraction !== undefined) reporter.setExtra('extract', extractionBrief(extras.extraction));
+}
+
+/** e.g. `3 requested, 1 in process, 2 unavailable, queue full 4`; null while nothing happened. */
+export function conversionBrief(c: ConversionCounts): string | null {
+  const parts: string[] = [];
+  const put = (n: number, label: string): void => {
+    if (n > 0) parts.push(`${n} ${label}`);
+  };
+  put(c.requested, 'requested');
+  put(c.already_in_process, 'in process');
+  put(c.already_available, 'available');
+  put(c.already_requested, 'requested before');
+  put(c.unavailable, 'unavailable');
+  put(c.conversion_failed, 'failed on GRIN');
+  put(c.limit_reached, 'queue full');
+  put(c.failed, 'request failed');
+  return parts.length === 0 ? null : parts.join(', ');
+}
+
+/** e.g. `12 MARC, 1 no MARC, 13 OCR (2,345 pages), 1 failed`; null while nothing happened. */
+export function extractionBrief(e: ExtractionCounts): string | null {
+  const parts: string[] = [];
+  if (e.marcExtracted > 0) parts.push(`${e.marcExtracted} MARC`);
+  if (e.marcMissing > 0) parts.push(`${e.marcMissing} no MARC`);
+  if (e.ocrExtracted > 0) parts.push(`${e.ocrExtracted} OCR (${e.ocrPages.toLocaleString('en-US')} pages)`);
+  if (e.ocrMissing > 0) parts.push(`${e.ocrMissing} no OCR`);
+  if (e.failures > 0) parts.push(`${e.failures} failed`);
+  return parts.length === 0 ? null : parts.join(', ');
 }
 
 /**
  * Feeds the reporter from the stats on a timer (the pipeline itself never renders). Returns a
  * function that stops the timer after a final update.
  */
-export function wireProgress(stats: PipelineStats, reporter: ProgressReporter, intervalMs = 500, timers: IntervalTimers = realTimers): () => void {
-  pushStats(stats, reporter);
-  const handle = timers.setInterval(() => pushStats(stats, reporter), intervalMs);
+export function wireProgress(
+  stats: PipelineStats,
+  reporter: ProgressReporter,
+  intervalMs = 500,
+  timers: IntervalTimers = realTimers,
+  extras: ProgressExtras = {},
+): () => void {
+  pushStats(stats, reporter, extras);
+  const handle = timers.setInterval(() => pushStats(stats, reporter, extras), intervalMs);
   return () => {
     timers.clearInterval(handle);
-    pushStats(stats, reporter);
+    pushStats(stats, reporter, extras);
   };
 }

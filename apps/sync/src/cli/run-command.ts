@@ -1,23 +1,30 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { acquireRunLock, openCatalogue, writeProcessSummary, type Catalogue, type RunLock, type WriterTimers } from '@grin/books';
+import { acquireRunLock, openCatalogue, type Catalogue, type RunLock } from '@grin/books';
 import type { GrinClient } from '@grin/client';
-import { createReporter, type ProgressReporter } from '@grin/progress';
-import { ExitCode, type Shutdown } from '@grin/run';
+import type { ProgressReporter } from '@grin/progress';
+import type { Shutdown } from '@grin/run';
 import { readRunConfig, writeRunConfig, type RunConfig } from '../config/run-config.js';
 import { createStorage, describeStorage } from '../config/storage-settings.js';
+import type { ConversionRequester } from '../convert/index.js';
 import { createDecryptor, type Decryptor } from '../decrypt/index.js';
-import { PipelineStats } from '../pipeline/pipeline-stats.js';
-import type { CatalogueEvents, Checkpoint } from '../stages/sync-context.js';
+import { ExtractionConsumer } from '../stages/extraction-consumer.js';
+import type { Checkpoint } from '../stages/sync-context.js';
 import { SyncError } from '../stages/sync-errors.js';
 import { LocalStorage, type ArchiveStorage } from '../storage/index.js';
-import { runSync, type SyncRunResult } from '../sync-run.js';
-import type { SyncCliDeps } from './sync-cli-deps.js';
+import { preflightBackup } from '../teardown/index.js';
+import { setUpConversions } from './conversion-setup.js';
 import type { SyncCliOptions } from './parse-args.js';
-import { wireProgress } from './progress-wiring.js';
+import { runOutcome, sessionStatus, type RunOutcome } from './run-outcome.js';
 import { recordedSettings, type RunSettings } from './run-settings.js';
+import { runQueues, type QueueRun, type SkippedQueue } from './run-queues.js';
 import type { PreparedSelection } from './selection.js';
+import { SessionTally } from './session-tally.js';
+import { catalogueWriter } from './catalogue-writer.js';
+import { prepareStaging } from './staging.js';
 import { formatSummary } from './summary.js';
+import type { SyncCliDeps } from './sync-cli-deps.js';
+import { finishWithTeardown } from './teardown-step.js';
 
 export interface RunCommandInput {
   o: SyncCliOptions;
@@ -35,10 +42,12 @@ export interface RunCommandInput {
 }
 
 /**
- * A real run: lock, record the run settings, open the catalogue and a session, build storage and
- * the decryptor, check GRIN access, run the pipeline with progress, then flush, close the session,
- * write process_summary.json and print the summary. Returns the exit code; errors that end the
- * run are thrown (the CLI maps them).
+ * A real run: lock, record the run settings, open the catalogue, back it up, open a session, build
+ * storage, the decryptor and the extraction stage, check GRIN access, read GRIN's conversion lists
+ * when a catalogue queue is selected, run the queues one after the other, then flush, close the
+ * session, run the teardown (CSV export, database backup, process_summary.json — also after a
+ * first Ctrl-C and after the consecutive-failure stop) and print the summary. Returns the exit
+ * code; errors that end the run are thrown (the CLI maps them).
  */
 export async function runCommand(input: RunCommandInput): Promise<number> {
   const { o, s, runDir, selection, client, shutdown, deps, checkpoint } = input;
@@ -54,15 +63,14 @@ export async function runCommand(input: RunCommandInput): Promise<number> {
     }
   };
   let lock: RunLock | undefined;
-  let catalogue: Catalogue | undefined;
   let reporter: ProgressReporter | undefined;
+  const log = (line: string): void => {
+    if (reporter !== undefined) reporter.log(line);
+    else deps.stderr.write(`${line}\n`);
+  };
   try {
     lock = acquireRunLock(runDir);
     cleanups.push(() => lock?.release());
-    const log = (line: string): void => {
-      if (reporter !== undefined) reporter.log(line);
-      else deps.stderr.write(`${line}\n`);
-    };
     input.setLogger(log);
 
     // Everything that can be wrong with the configuration fails here, before anything is written.
@@ -75,70 +83,64 @@ export async function runCommand(input: RunCommandInput): Promise<number> {
 
     // Re-read under the lock: another run may have written it meanwhile.
     await writeRunConfig(runDir, (await readRunConfig(runDir)) ?? input.recorded, recordedSettings(o, s, o.runName, input.simulated));
-    catalogue = openCatalogue(join(runDir, 'books.db'));
-    const cat = catalogue;
+    const cat: Catalogue = openCatalogue(join(runDir, 'books.db'));
     cleanups.push(() => cat.close());
     if (storage instanceof LocalStorage) {
       const removed = await storage.sweepStaleTemps();
       if (removed.length > 0) log(`removed ${removed.length} temp file(s) left by an interrupted run`);
     }
+    const extracting = o.extractMarc || o.extractOcr;
+    const stagingDir = extracting ? await prepareStaging(runDir, log) : null;
+    if (!o.skipDatabaseBackup) {
+      try {
+        const backup = await preflightBackup({ catalogue: cat, runDir, signal: shutdown.drain });
+        log(`catalogue backed up to ${backup.path}`);
+      } catch (error) {
+        log(`warning: ${(error as Error).message} (going on without a start-of-run backup)`);
+      }
+    }
+
     const sessionId = cat.startSession({ stage: 'sync', args: sessionArgs(o, s) });
     let sessionOpen = true;
     cleanups.push(() => {
-      // Only when the run ended by an error: the session must not stay "running".
+      // Only when the run ended by an error before the teardown: the session must not stay "running".
       if (sessionOpen) cat.endSession(sessionId, 'failed', 'the run stopped with an error');
     });
     checkpoint?.('startup', '');
+    const { writer, events, pendingFlush } = catalogueWriter(cat, sessionId, checkpoint, log);
 
-    // The catalogue writer: its timer-driven flush is where the crash tests stop "during the flush".
-    let syncedPending = 0;
-    const timers: WriterTimers | undefined =
-      checkpoint === undefined
-        ? undefined
-        : {
-            setTimeout: (cb, ms) => {
-              const h = setTimeout(() => {
-                if (syncedPending > 0) checkpoint('flush', '');
-                syncedPending = 0;
-                cb();
-              }, ms);
-              h.unref();
-              return h;
-            },
-            clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-          };
-    let writerError: unknown;
-    const writer = cat.createStatusWriter({
-      sessionId,
-      ...(timers === undefined ? {} : { timers }),
-      onError: (e) => {
-        writerError = e;
-        log(`catalogue: commit failed, will retry: ${(e as Error).message}`);
-      },
-    });
-    const events: CatalogueEvents =
-      checkpoint === undefined
-        ? writer
-        : Object.assign(Object.create(writer) as CatalogueEvents, {
-            synced: (...args: Parameters<CatalogueEvents['synced']>) => {
-              syncedPending++;
-              writer.synced(...args);
-            },
+    let requester: ConversionRequester | null = null;
+    let conversionError: Error | null = null;
+    if (selection.requestsConversions) {
+      const setup = await setUpConversions({
+        client,
+        catalogue: cat,
+        events: writer,
+        force: o.force,
+        queueLimit: o.conversionQueueLimit,
+        drain: shutdown.drain,
+        abort: shutdown.abort,
+        log,
+      });
+      if (setup.ok) requester = setup.requester;
+      else conversionError = setup.error;
+    }
+    const extraction =
+      stagingDir === null
+        ? null
+        : new ExtractionConsumer({
+            settings: { marc: o.extractMarc, ocr: o.extractOcr, compressOcr: o.compressFull, tempDir: stagingDir },
+            storage,
+            events: writer,
           });
 
-    const stats = new PipelineStats();
-    reporter = createReporter({
-      operation: `Syncing ${selection.describe}`,
-      unit: 'book',
-      total: selection.total,
-      stream: deps.stderr,
-      mode: o.progress,
-      env: deps.env,
-    });
-    const stopProgress = wireProgress(stats, reporter, deps.tuning?.progressIntervalMs ?? 500);
+    const tally = new SessionTally(requester, extraction?.counts ?? null);
+    const saveSession = (): void => {
+      cat.updateSession(sessionId, { counts: tally.counts(), bytes: tally.bytes(), runtimeSeconds: (performance.now() - started) / 1000 });
+    };
     const sessionTimer = setInterval(() => {
       try {
-        cat.updateSession(sessionId, { counts: stats.counts(), bytes: stats.bytesDownloaded, runtimeSeconds: (performance.now() - started) / 1000 });
+        saveSession();
       } catch {
         // a busy/full disk shows up in the writer's own errors
       }
@@ -146,60 +148,89 @@ export async function runCommand(input: RunCommandInput): Promise<number> {
     sessionTimer.unref();
 
     const added = { count: 0, sample: [] as string[] };
-    let result: SyncRunResult;
+    let runs: QueueRun[];
+    let skipped: SkippedQueue[];
     try {
-      result = await runSync({
-        source: selection.source({ client, signal: shutdown.drain, catalogue: cat, log, added }),
-        selectionTotal: selection.total,
+      ({ runs, skipped } = await runQueues({
+        parts: selection.parts,
+        o,
+        deps,
         client,
-        storage,
-        decryptor,
-        events,
-        recordedEtag: (b) => cat.syncedEtag(b),
-        force: o.force,
-        downloadConcurrency: s.downloadConcurrency,
-        workers: s.workers,
-        maxConsecutiveFailures: o.maxConsecutiveFailures,
-        retry: {
-          ...(deps.tuning?.retryBaseDelayMs === undefined ? {} : { baseDelayMs: deps.tuning.retryBaseDelayMs }),
-          ...(deps.tuning?.sleep === undefined ? {} : { sleep: deps.tuning.sleep }),
+        catalogue: cat,
+        shutdown,
+        requester,
+        extraction: extraction?.counts ?? null,
+        tally,
+        pipeline: {
+          client,
+          storage,
+          decryptor,
+          events,
+          recordedEtag: (b) => cat.syncedEtag(b),
+          force: o.force,
+          downloadConcurrency: s.downloadConcurrency,
+          workers: s.workers,
+          maxConsecutiveFailures: o.maxConsecutiveFailures,
+          retry: {
+            ...(deps.tuning?.retryBaseDelayMs === undefined ? {} : { baseDelayMs: deps.tuning.retryBaseDelayMs }),
+            ...(deps.tuning?.sleep === undefined ? {} : { sleep: deps.tuning.sleep }),
+          },
+          consumers: [...(extraction === null ? [] : [extraction]), ...(deps.consumers ?? [])],
+          log,
+          ...(checkpoint === undefined ? {} : { checkpoint }),
         },
-        consumers: deps.consumers ?? [],
-        stop: shutdown.drain,
-        abort: shutdown.abort,
-        stats,
         log,
-        ...(checkpoint === undefined ? {} : { checkpoint }),
-      });
+        added,
+        onReporter: (r) => (reporter = r),
+      }));
     } finally {
       clearInterval(sessionTimer);
-      stopProgress();
     }
+    for (const skip of skipped) log(`queue ${skip.part.name} not run: ${skipReason(skip.reason)}`);
     if (added.count > 0) {
       log(`${added.count} barcode(s) were not in the catalogue (collect never saw them) and got a row: ${added.sample.join(', ')}${added.count > added.sample.length ? ', ...' : ''}`);
     }
 
     try {
-      if (syncedPending > 0) checkpoint?.('flush', '');
+      pendingFlush();
       writer.close();
     } catch (error) {
       throw new SyncError('catalogue_write_failed', `cannot save the catalogue: ${(error as Error).message}`, {
         hint: 'check free disk space and that books.db is writable; rerun to resume (storage is the truth, nothing is downloaded twice)',
         retryable: false,
-        cause: error ?? writerError,
+        cause: error,
       });
     }
-    const status = result.stopReason === 'completed' ? 'completed' : result.stopReason === 'interrupted' || result.stopReason === 'aborted' ? 'interrupted' : 'failed';
-    cat.updateSession(sessionId, { counts: stats.counts(), bytes: stats.bytesDownloaded, runtimeSeconds: (performance.now() - started) / 1000 });
-    cat.endSession(sessionId, status, result.fatalError ?? result.lastFailure?.error ?? null);
+    const status = sessionStatus(runs, skipped, conversionError);
+    const lastRun = runs.at(-1)?.result;
+    saveSession();
+    cat.endSession(sessionId, status, lastRun?.fatalError ?? lastRun?.lastFailure?.error ?? conversionError ?? null);
     sessionOpen = false;
-    await writeProcessSummary(join(runDir, 'process_summary.json'), cat.processSummary(o.runName));
 
+    const outcome: RunOutcome = runOutcome(runs, conversionError, shutdown, o.maxConsecutiveFailures);
     const elapsed = (performance.now() - started) / 1000;
-    const finishMessage = stopMessage(result, o.maxConsecutiveFailures);
-    reporter.finish({ status: status === 'completed' && stats.failed === 0 ? 'completed' : status === 'interrupted' ? 'interrupted' : 'failed', ...(finishMessage === undefined ? {} : { message: finishMessage }) });
-    deps.stdout.write(formatSummary(o.runName, result, { catalogue: join(runDir, 'books.db'), storage: describeStorage(s.storage, o.runName) }, elapsed));
-    return exitCode(result, shutdown);
+    const teardown = await finishWithTeardown({
+      catalogue: cat,
+      storage,
+      runName: o.runName,
+      runDir,
+      o,
+      shutdown,
+      log,
+    });
+    deps.stdout.write(
+      formatSummary({
+        runName: o.runName,
+        runs,
+        skipped,
+        requester,
+        extraction: extraction?.counts ?? null,
+        teardown: teardown.report,
+        where: { catalogue: join(runDir, 'books.db'), storage: describeStorage(s.storage, o.runName), runDir },
+        elapsedSeconds: elapsed,
+      }),
+    );
+    return teardown.combine(outcome);
   } catch (error) {
     reporter?.finish({ status: 'failed', message: (error as Error).message });
     throw error;
@@ -208,53 +239,32 @@ export async function runCommand(input: RunCommandInput): Promise<number> {
   }
 }
 
-function stopMessage(result: SyncRunResult, limit: number): string | undefined {
-  switch (result.stopReason) {
-    case 'too_many_failures': {
-      const last = result.lastFailure;
-      return `stopped after ${limit} volumes failed in a row${last === undefined ? '' : `; last: ${last.barcode} (${last.step}): ${last.error.message}`}`;
-    }
+function skipReason(reason: SkippedQueue['reason']): string {
+  switch (reason) {
     case 'interrupted':
-      return 'interrupted: in-flight volumes were finished and recorded; rerun to resume';
-    case 'aborted':
-      return 'stopped at once: in-flight volumes were abandoned (nothing partial was stored); rerun to resume';
-    default:
-      return undefined;
-  }
-}
-
-/** The exit code of a finished run; stops that have their own error are thrown. */
-function exitCode(result: SyncRunResult, shutdown: Shutdown): number {
-  switch (result.stopReason) {
-    case 'fatal':
-      throw result.fatalError as Error;
-    case 'source_failed':
-      throw result.sourceError;
-    case 'too_many_failures': {
-      const last = result.lastFailure;
-      const lastHint = (last?.error as { hint?: unknown } | undefined)?.hint;
-      const hint = typeof lastHint === 'string' ? lastHint : 'see the failures above';
-      throw new SyncError('too_many_failures', `stopped after ${result.stats.consecutiveFailures} volumes failed in a row${last === undefined ? '' : `; the last one, ${last.barcode}, failed at ${last.step}: ${last.error.message}`}`, {
-        hint,
-        retryable: false,
-      });
-    }
-    case 'interrupted':
-    case 'aborted':
-      return shutdown.exitCode() ?? ExitCode.interrupted;
-    case 'completed':
-      return result.stats.failed > 0 ? ExitCode.failures : ExitCode.ok;
+      return 'interrupted (Ctrl-C)';
+    case 'stopped':
+      return 'the queue before it stopped the run';
+    case 'conversion_state_unavailable':
+      return "GRIN's _in_process list could not be read";
   }
 }
 
 function sessionArgs(o: SyncCliOptions, s: RunSettings): Record<string, unknown> {
   return {
-    selection: o.selection.kind === 'queue' ? { queue: o.selection.queue } : o.selection.kind === 'file' ? { barcodes_file: o.selection.path } : { barcodes: 'given' },
+    selection: o.selection.kind === 'queues' ? { queues: o.selection.queues } : o.selection.kind === 'file' ? { barcodes_file: o.selection.path } : { barcodes: 'given' },
     limit: o.limit ?? null,
     force: o.force,
     storage: s.storage.kind,
     download_concurrency: s.downloadConcurrency,
     workers: s.workers,
     max_consecutive_failures: o.maxConsecutiveFailures,
+    extract_marc: o.extractMarc,
+    extract_ocr: o.extractOcr,
+    compress_full: o.compressFull,
+    skip_csv_export: o.skipCsvExport,
+    skip_database_backup: o.skipDatabaseBackup,
+    skip_compression_meta: o.skipCompressionMeta,
+    conversion_queue_limit: o.conversionQueueLimit,
   };
 }

@@ -1,31 +1,58 @@
-import type { Catalogue } from '@grin/books';
+import type { Catalogue, CatalogueQueue } from '@grin/books';
 import type { GrinClient } from '@grin/client';
 import type { Readable } from 'node:stream';
 import { resolveUserPath } from '@grin/run';
+import { CatalogueQueueSource, type ConversionRequester, type QueueSelectionCounts } from '../convert/index.js';
 import { barcodesFromArgument, barcodesFromFile, type BarcodeList } from '../select/barcode-sources.js';
 import { convertedBarcodes, takeFirst } from '../select/converted-selector.js';
-import type { Selection } from './parse-args.js';
+import type { QueueName, Selection } from './parse-args.js';
 
-/** A selection ready to run: for lists, everything was validated before any other I/O. */
+/**
+ * A selection ready to run: one part per `--queue` (run one after the other, in the order given),
+ * or a single part for a barcode list. Lists were validated before any other I/O.
+ */
 export interface PreparedSelection {
-  /** e.g. `GRIN's _converted listing` or `3 barcodes from --barcodes`. */
+  /** e.g. `queues converted, previous` or `3 barcodes from --barcodes`. */
   describe: string;
+  parts: SelectionPart[];
+  /** True when a part selects from the catalogue (previous / unconverted): conversion requests are on. */
+  requestsConversions: boolean;
+}
+
+/** One queue (or the barcode list) of a selection. */
+export interface SelectionPart {
+  /** `converted`, `previous`, `unconverted` or `barcodes`. */
+  name: QueueName | 'barcodes';
+  /** e.g. `GRIN's _converted listing (first 10)`. */
+  describe: string;
+  /** The catalogue queue this part reads, or null (GRIN's listing, a barcode list). */
+  catalogueQueue: CatalogueQueue | null;
+  /** The first barcodes, when known before it runs (barcode lists). */
+  first: readonly string[] | null;
+  /** Opens the part's barcode source, pulled lazily by the pipeline. */
+  open(ctx: SourceContext): OpenedSource;
+}
+
+export interface OpenedSource {
+  source: AsyncIterable<string>;
   /** Barcodes the source will yield, when known before it runs. */
   total: number | null;
-  /** The first barcodes, when known before it runs. */
-  first: readonly string[] | null;
-  /** The barcodes, pulled lazily by the pipeline. */
-  source(ctx: SourceContext): AsyncIterable<string>;
+  /** What a catalogue queue left out so far (`_in_process`, `_failed`, invalid). */
+  counts?: () => QueueSelectionCounts;
 }
 
 export interface SourceContext {
   client: GrinClient;
   signal: AbortSignal;
-  /** Absent in a dry run: then no catalogue rows are added. */
+  /** Absent in a dry run of a GRIN listing or barcode list: then no catalogue rows are added. */
   catalogue: Catalogue | null;
+  /** The run's conversion requester; required for catalogue queues. */
+  requester: ConversionRequester | null;
   log: (line: string) => void;
   /** Barcodes added to the catalogue because collect never saw them. */
   added: { count: number; sample: string[] };
+  /** False in a dry run: no catalogue rows are added. */
+  write: boolean;
 }
 
 /** Reads and validates `--barcodes` / `--barcodes-file` (this is the only I/O before validation ends). */
@@ -34,22 +61,53 @@ export async function prepareSelection(
   limit: number | undefined,
   io: { stdin: Readable; env: Record<string, string | undefined> },
 ): Promise<PreparedSelection> {
-  if (selection.kind === 'queue') {
+  const first = limit === undefined ? '' : ` (first ${limit})`;
+  if (selection.kind === 'queues') {
+    const parts = selection.queues.map((queue): SelectionPart => {
+      if (queue === 'converted') {
+        return {
+          name: queue,
+          describe: `GRIN's _converted listing${first}`,
+          catalogueQueue: null,
+          first: null,
+          open: (ctx) => ({
+            total: null,
+            source: withCatalogueRows(
+              takeFirst(
+                convertedBarcodes(ctx.client, {
+                  signal: ctx.signal,
+                  onInvalid: (barcode) => ctx.log(`skipping listed barcode ${JSON.stringify(barcode)}: not a safe barcode`),
+                }),
+                limit,
+              ),
+              ctx,
+            ),
+          }),
+        };
+      }
+      return {
+        name: queue,
+        describe: `the catalogue's ${queue} queue${first}`,
+        catalogueQueue: queue,
+        first: null,
+        open: (ctx) => {
+          if (ctx.catalogue === null || ctx.requester === null) throw new Error(`the ${queue} queue needs the catalogue and the conversion requester`);
+          const source = new CatalogueQueueSource({
+            catalogue: ctx.catalogue,
+            queue,
+            requester: ctx.requester,
+            ...(limit === undefined ? {} : { limit }),
+            signal: ctx.signal,
+            onInvalid: (barcode) => ctx.log(`skipping catalogue barcode ${JSON.stringify(barcode)}: not a safe barcode`),
+          });
+          return { source, total: source.total(), counts: () => source.counts };
+        },
+      };
+    });
     return {
-      describe: `GRIN's _converted listing${limit === undefined ? '' : ` (first ${limit})`}`,
-      total: null,
-      first: null,
-      source: (ctx) =>
-        withCatalogueRows(
-          takeFirst(
-            convertedBarcodes(ctx.client, {
-              signal: ctx.signal,
-              onInvalid: (barcode) => ctx.log(`skipping listed barcode ${JSON.stringify(barcode)}: not a safe barcode`),
-            }),
-            limit,
-          ),
-          ctx,
-        ),
+      describe: selection.queues.length === 1 ? (parts[0] as SelectionPart).describe : `queues ${selection.queues.join(', ')}${first === '' ? '' : ` (first ${limit} each)`}`,
+      parts,
+      requestsConversions: parts.some((p) => p.catalogueQueue !== null),
     };
   }
   let list: BarcodeList;
@@ -63,11 +121,19 @@ export async function prepareSelection(
     what = selection.path === '-' ? 'standard input' : path;
   }
   const total = limit === undefined ? list.count : Math.min(limit, list.count);
+  const describe = `${total} barcode${total === 1 ? '' : 's'} from ${what}`;
   return {
-    describe: `${total} barcode${total === 1 ? '' : 's'} from ${what}`,
-    total,
-    first: list.first.slice(0, Math.min(list.first.length, total)),
-    source: (ctx) => withCatalogueRows(takeFirst(list.barcodes(), limit), ctx),
+    describe,
+    parts: [
+      {
+        name: 'barcodes',
+        describe,
+        catalogueQueue: null,
+        first: list.first.slice(0, Math.min(list.first.length, total)),
+        open: (ctx) => ({ total, source: withCatalogueRows(takeFirst(list.barcodes(), limit), ctx) }),
+      },
+    ],
+    requestsConversions: false,
   };
 }
 
@@ -79,7 +145,7 @@ function noteAdded(ctx: SourceContext, result: { inserted: number; sample: strin
 /** Adds catalogue rows for barcodes collect never saw, 1,000 at a time, before yielding them. */
 async function* withCatalogueRows(source: AsyncIterable<string>, ctx: SourceContext): AsyncGenerator<string> {
   const catalogue = ctx.catalogue;
-  if (catalogue === null) {
+  if (catalogue === null || !ctx.write) {
     yield* source;
     return;
   }

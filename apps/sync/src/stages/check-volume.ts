@@ -18,7 +18,8 @@ import type { TransferJob, VolumeOutcome } from './volume-outcome.js';
  * - GRIN 404 otherwise                                           -> unavailable (not retried)
  *
  * With consumers (extraction stages) enabled, "the catalogue does not know" means their outputs
- * may be missing: such a volume is transferred again instead of reconciled.
+ * may be missing: the stored archive is read back for them instead of reconciled (`unrecorded`;
+ * also when GRIN answers 404), without a download.
  *
  * A catalogue that says "synced" is never believed on its own: without the object in storage the
  * volume is transferred again.
@@ -37,7 +38,7 @@ export async function checkVolume(barcode: string, ctx: SyncContext): Promise<Tr
   if (stored === null && ctx.headPolicy === 'when-stored') {
     // Nothing to compare with: the GET answers the check (its ETag and size are recorded with it).
     stats.checked++;
-    return { barcode, head: null, reason: 'not_stored' };
+    return { barcode, head: null, reason: 'not_stored', stored: null };
   }
 
   let head: ArchiveInfo;
@@ -50,6 +51,10 @@ export async function checkVolume(barcode: string, ctx: SyncContext): Promise<Tr
       if (usable !== null && (ctx.consumers.length === 0 || ctx.recordedEtag(barcode) === usable.encryptedEtag)) {
         return reconcile(barcode, usable, null, ctx, 'in_storage_not_on_grin');
       }
+      if (usable !== null) {
+        // GRIN no longer has it, but storage does and the extraction stages never completed for it.
+        return { barcode, head: null, reason: 'unrecorded', stored: { etag: usable.encryptedEtag, size: usable.size, location: usable.location } };
+      }
       events.checkFailed(barcode, { reason: 'not_available', httpStatus: 404 });
       return notAvailable(barcode, ctx);
     }
@@ -61,17 +66,18 @@ export async function checkVolume(barcode: string, ctx: SyncContext): Promise<Tr
 
   const sameVersion = usable !== null && usable.encryptedEtag === head.etag;
   // With consumers (extraction) a stored archive the catalogue does not know may lack their
-  // outputs: it is transferred again so they run (reading it back from storage would avoid the
-  // download; see the design notes).
+  // outputs: the stored copy is read back for them (no download).
   const unrecorded = sameVersion && ctx.consumers.length > 0 && ctx.recordedEtag(barcode) !== head.etag;
   if (!ctx.force && sameVersion && !unrecorded) {
     return reconcile(barcode, usable, head, ctx, 'etag_match');
   }
+  if (!ctx.force && unrecorded) {
+    events.checked(barcode, { etag: head.etag, sizeBytes: head.size });
+    return { barcode, head, reason: 'unrecorded', stored: { etag: usable.encryptedEtag, size: usable.size, location: usable.location } };
+  }
   const reason: TransferJob['reason'] = ctx.force
     ? 'force'
-    : unrecorded
-      ? 'unrecorded'
-      : stored === null
+    : stored === null
         ? 'not_stored'
         : stored.encryptedEtag === null
           ? 'etag_unknown'
@@ -81,7 +87,7 @@ export async function checkVolume(barcode: string, ctx: SyncContext): Promise<Tr
     stats.sizesKnown++;
     stats.bytesKnown += head.size;
   }
-  return { barcode, head, reason };
+  return { barcode, head, reason, stored: null };
 }
 
 /** Storage holds the archive: skip, recording `synced` first if the catalogue does not know it. */

@@ -15,7 +15,9 @@ export type SyncErrorCode =
   /** The catalogue could not record an event (disk full, I/O error). */
   | 'catalogue_write_failed'
   /** A plaintext consumer (extraction stage) failed. */
-  | 'consumer_failed';
+  | 'consumer_failed'
+  /** The stored archive read back for the extraction stages is not what was recorded; it is downloaded again. */
+  | 'stored_copy_damaged';
 
 /** An error of the sync app: stable `code`, a `hint` for the user, whether a retry may help. */
 export class SyncError extends Error {

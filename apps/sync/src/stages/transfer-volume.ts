@@ -4,10 +4,12 @@ import { DecryptError, decryptToStorage } from '../decrypt/index.js';
 import { StorageError } from '../storage/index.js';
 import { notAvailable } from './check-volume.js';
 import { localIsoTimestamp } from './local-time.js';
+import { completeConsumers, discardConsumers } from './consumer-runs.js';
+import { extractFromStorage, isStoredCopyProblem } from './extract-from-storage.js';
 import type { ConsumerRun } from './plaintext-consumer.js';
 import { asError, errorText, isCodedError, SyncError } from './sync-errors.js';
 import type { SyncContext } from './sync-context.js';
-import type { FailureStep, TransferJob, VolumeOutcome } from './volume-outcome.js';
+import type { FailureStep, StoredRef, TransferJob, VolumeOutcome } from './volume-outcome.js';
 import { VolumeBytes } from './volume-bytes.js';
 
 /**
@@ -20,11 +22,29 @@ import { VolumeBytes } from './volume-bytes.js';
  */
 export async function transferVolume(job: TransferJob, ctx: SyncContext): Promise<VolumeOutcome> {
   const { barcode } = job;
-  const bytes = new VolumeBytes(ctx.stats, job.head?.size ?? null);
+  // A volume read back from storage needs no download: its size is not work for the ETA.
+  const bytes = new VolumeBytes(ctx.stats, job.stored === null ? (job.head?.size ?? null) : null);
   let head = job.head;
   let recheck = false;
+  // The stored archive the extraction stages read back instead of a download: the check's
+  // `unrecorded` volumes, and a volume whose own commit succeeded but whose extraction failed
+  // retryably (e.g. the OCR upload).
+  let fromStorage: StoredRef | null = job.stored;
+  const committed: { ref: StoredRef | null } = { ref: null };
   for (let attempt = 1; ; attempt++) {
     try {
+      if (fromStorage !== null) {
+        try {
+          return await extractFromStorage(barcode, fromStorage, attempt, ctx);
+        } catch (error) {
+          const err = asError(error);
+          if (ctx.abort.aborted || !isStoredCopyProblem(err)) throw err;
+          // The stored copy cannot be read or is not what was recorded: download it again.
+          ctx.log(`${barcode}: ${errorText(err)}; downloading it again`);
+          fromStorage = null;
+          if (head !== null) bytes.setSize(head.size);
+        }
+      }
       if (recheck) {
         // The archive changed under us: re-check so the next GET is compared with the new ETag.
         const info = await ctx.client.headArchive(barcode, { signal: ctx.abort });
@@ -33,7 +53,7 @@ export async function transferVolume(job: TransferJob, ctx: SyncContext): Promis
         ctx.events.checked(barcode, { etag: info.etag, sizeBytes: info.size });
         recheck = false;
       }
-      const outcome = await attemptTransfer(barcode, head, attempt, bytes, ctx);
+      const outcome = await attemptTransfer(barcode, head, attempt, bytes, committed, ctx);
       bytes.succeeded();
       return outcome;
     } catch (error) {
@@ -57,6 +77,8 @@ export async function transferVolume(job: TransferJob, ctx: SyncContext): Promis
       ctx.stats.countReason('retry', isCodedError(err) ? err.code : (err as Error).name);
       ctx.log(`${barcode}: attempt ${attempt} failed (${errorText(err)}); retrying`);
       if (err instanceof SyncError && err.code === 'etag_changed') recheck = true;
+      // The archive is stored and verified; only an extraction stage failed: read it back next time.
+      if (step === 'extract' && committed.ref !== null) fromStorage = committed.ref;
       const retryAfter = err instanceof GrinError ? err.retryAfterMs : null;
       const delay = retryAfter ?? backoffDelay(attempt, ctx.retry.baseDelayMs, ctx.retry.maxDelayMs, ctx.retry.random);
       try {
@@ -73,8 +95,10 @@ async function attemptTransfer(
   head: TransferJob['head'],
   attempt: number,
   bytes: VolumeBytes,
+  committed: { ref: StoredRef | null },
   ctx: SyncContext,
 ): Promise<VolumeOutcome & { kind: 'synced' }> {
+  committed.ref = null;
   const { abort } = ctx;
   const release = await ctx.permits.acquire(abort);
   let download: ArchiveDownload;
@@ -146,21 +170,8 @@ async function attemptTransfer(
       throw verifyError(barcode, `storage records ETag ${String(stat.encryptedEtag)}, expected ${download.etag}`);
     }
 
-    for (const [i, run] of runs.entries()) {
-      const name = ctx.consumers[i]?.name ?? `consumer ${i}`;
-      const sinkError = consumerErrors.get(run.sink);
-      try {
-        if (sinkError !== undefined) throw sinkError;
-        await run.complete();
-      } catch (error) {
-        const cause = asError(error);
-        throw new SyncError('consumer_failed', `${barcode}: ${name} failed: ${cause.message}`, {
-          hint: isCodedError(cause) && cause.hint !== undefined ? cause.hint : `see the ${name} error above`,
-          retryable: isCodedError(cause) ? cause.retryable === true : false,
-          cause,
-        });
-      }
-    }
+    committed.ref = { etag: download.etag, size: stat.size, location: stat.location };
+    await completeConsumers(barcode, runs, consumerErrors, ctx);
 
     ctx.events.downloaded(barcode, { etag: download.etag, sizeBytes: received });
     ctx.events.decrypted(barcode);
@@ -168,11 +179,10 @@ async function attemptTransfer(
     ctx.events.synced(barcode, { storagePath: stat.location, encryptedEtag: download.etag, isDecrypted: true, sizeBytes: received });
     ctx.stats.bytesStored += stat.size;
     ctx.checkpoint?.('recorded', barcode);
-    return { kind: 'synced', barcode, etag: download.etag, encryptedBytes: received, storedBytes: stat.size, location: stat.location, attempts: attempt };
+    return { kind: 'synced', barcode, etag: download.etag, encryptedBytes: received, storedBytes: stat.size, location: stat.location, attempts: attempt, source: 'grin' };
   } catch (error) {
     if (!body.destroyed) body.destroy();
-    const reason = asError(error);
-    await Promise.all(runs.map((r) => r.discard(reason).catch(() => undefined)));
+    await discardConsumers(runs, asError(error));
     throw error;
   }
 }
@@ -205,6 +215,7 @@ export function stepOf(err: Error): FailureStep {
   if (err instanceof SyncError) {
     if (err.code === 'verify_failed') return 'verify';
     if (err.code === 'consumer_failed') return 'extract';
+    if (err.code === 'stored_copy_damaged') return 'verify';
     if (err.code === 'catalogue_write_failed') return 'record';
     return 'download';
   }

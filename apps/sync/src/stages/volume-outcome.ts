@@ -15,6 +15,12 @@ export type VolumeOutcome =
       /** Final path or `s3://bucket/key`. */
       location: string;
       attempts: number;
+      /**
+       * `grin`: downloaded and decrypted now. `storage`: the archive storage already held (GRIN's
+       * ETag) was read back for the extraction stages, which had not completed for it (e.g. an
+       * extraction failed or the run was killed after the commit); nothing was downloaded.
+       */
+      source: 'grin' | 'storage';
     }
   | {
       kind: 'skipped';
@@ -38,11 +44,25 @@ export type VolumeOutcome =
   /** Cut short by a hard stop (second Ctrl-C): neither success nor failure. */
   | { kind: 'aborted'; barcode: string };
 
-/** A volume the check decided to transfer. */
+/** A stored archive (storage metadata): what the extraction stages can read back. */
+export interface StoredRef {
+  /** GRIN ETag recorded with the object. */
+  etag: string;
+  size: number;
+  location: string;
+}
+
+/** A volume the check decided to process. */
 export interface TransferJob {
   barcode: string;
   /** The HEAD answer, when a HEAD was made (its ETag must match the GET's). */
   head: { etag: string; size: number | null } | null;
-  /** Why it is transferred. */
+  /**
+   * Why it is processed. `unrecorded`: storage holds GRIN's current version but the catalogue does
+   * not record it synced and extraction stages are on — their outputs may be missing, so the stored
+   * archive is read back for them (`stored`), falling back to a download if it cannot be read.
+   */
   reason: 'not_stored' | 'etag_unknown' | 'etag_changed' | 'unrecorded' | 'force';
+  /** For `unrecorded`: the stored archive to read back. */
+  stored: StoredRef | null;
 }

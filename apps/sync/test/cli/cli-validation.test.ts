@@ -46,6 +46,8 @@ describe('command line', { timeout: 60_000 }, () => {
     [['--run-name', 'x', '--queue', 'converted', '--barcodes', 'ABC'], 'exclude each other'],
     [['--run-name', 'a/b', '--queue', 'converted'], 'invalid run name'],
     [['--run-name', 'x', '--queue', 'sometimes'], 'unknown queue'],
+    [['--run-name', 'x', '--queue', 'previous', '--queue', 'previous'], '--queue previous is given twice'],
+    [['--run-name', 'x', '--queue', 'converted', '--conversion-queue-limit', '60000'], '--conversion-queue-limit must be'],
     [['--run-name', 'x', '--queue', 'converted', '--storage', 'local'], '--storage local needs --storage-path'],
     [['--run-name', 'x', '--queue', 'converted', '--storage', 's3', '--bucket-raw', 'b'], 'needs --region'],
     [['--run-name', 'x', '--queue', 'converted', '--bucket-raw', 'b'], 'needs --storage s3'],
@@ -62,6 +64,8 @@ describe('command line', { timeout: 60_000 }, () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage: pnpm run sync');
     expect(parseSyncArgs(['--', '--run-name', 'r', '--queue', 'converted']).runName).toBe('r');
+    expect(parseSyncArgs(['--run-name', 'r', '--queue', 'converted', '--queue', 'previous', '--queue', 'unconverted']).selection).toEqual({ kind: 'queues', queues: ['converted', 'previous', 'unconverted'] });
+    expect(parseSyncArgs(['--run-name', 'r', '--queue', 'previous'])).toMatchObject({ extractMarc: true, extractOcr: true, compressFull: true, skipCsvExport: false, conversionQueueLimit: 50_000 });
   });
 
   it('--dry-run touches nothing: no lock, no catalogue writes, no storage writes, no archive requests', async () => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCatalogue } from '@grin/books';
@@ -30,7 +30,13 @@ describe('failures', { timeout: 90_000 }, () => {
     expect(failed).toBeGreaterThanOrEqual(3);
     expect(failed).toBeLessThan(barcodes.length); // it stopped, the rest were not started
     expect(result.stdout).toMatch(/\d+ not started/);
-    expect(await listFiles(storage)).toEqual([]);
+    expect(await listFiles(join(storage, 'raw'))).toEqual([]);
+    // The teardown ran after the failure stop: the run records are complete.
+    expect(existsSync(join(h.runDir('wrong'), 'books_export.csv'))).toBe(true);
+    const summary = JSON.parse(await readFile(join(h.runDir('wrong'), 'process_summary.json'), 'utf8')) as { stages: { sync: { status: string; totals: { failed: number } } } };
+    expect(summary.stages.sync.status).toBe('failed');
+    expect(summary.stages.sync.totals.failed).toBe(failed);
+    expect(await listFiles(join(storage, 'meta', 'wrong'))).toEqual(expect.arrayContaining(['books_latest.csv.gz', 'books_latest.db.gz', 'process_summary.json.gz']));
 
     const catalogue = openCatalogue(join(h.runDir('wrong'), 'books.db'), { readonly: true });
     try {

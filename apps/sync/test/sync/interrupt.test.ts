@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCatalogue } from '@grin/books';
+import { checkRunRecords } from '../helpers/run-records-check.js';
 import { checkLocalSynced, listFiles, startHarness, waitExit, type Harness } from '../helpers/sync-harness.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -44,6 +45,12 @@ describe('Ctrl-C', { timeout: 90_000 }, () => {
     catalogue.close();
     expect(synced.length).toBe(2);
     expect(await checkLocalSynced(h, 'int', storage, synced)).toEqual([]);
+    // The teardown ran after the graceful stop: complete run records, the session interrupted.
+    const records = await checkRunRecords(h, 'int', storage);
+    expect(records.problems).toEqual([]);
+    expect(records.records?.rows.size).toBe(6);
+    expect(records.records?.summary.stages['sync']).toMatchObject({ status: 'interrupted', interruptions: 1, totals: { succeeded: 2 } });
+    expect(stdout).toContain('run records: books_export.csv, process_summary.json');
 
     const seq2 = h.seq();
     const rerun = await h.run(args);
@@ -52,6 +59,9 @@ describe('Ctrl-C', { timeout: 90_000 }, () => {
     const gets = h.downloads(seq2);
     for (const b of synced) expect(gets.get(b) ?? 0).toBe(0);
     expect(await checkLocalSynced(h, 'int', storage, barcodes)).toEqual([]);
+    const after = await checkRunRecords(h, 'int', storage);
+    expect(after.problems).toEqual([]);
+    expect(after.records?.summary.stages['sync']).toMatchObject({ status: 'completed', sessions: 2, resume_count: 1, totals: { succeeded: 6 } });
   });
 
   it('second SIGINT: aborts the volumes in flight (no partial object, nothing recorded as synced) and exits 130', async () => {
@@ -69,6 +79,8 @@ describe('Ctrl-C', { timeout: 90_000 }, () => {
     h.sim.setFaults([]);
     expect(code, JSON.stringify(child.output())).toBe(130);
     expect(child.output().stderr).toContain('SIGINT received again: stopping now');
+    // "Stop now" skips the teardown; the next run writes the records.
+    expect(child.output().stdout).toContain('run records: not written (stopped at once)');
     // The aborted volumes left nothing: no final object, no temp file.
     expect(await listFiles(join(storage, 'raw'))).toEqual([]);
     const catalogue = openCatalogue(join(h.runDir('int2'), 'books.db'), { readonly: true });

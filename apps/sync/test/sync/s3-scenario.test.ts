@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCatalogue } from '@grin/books';
 import { startS3rver, type S3rverHarness } from '../storage/s3rver-harness.js';
-import { checkS3Synced, s3Args, s3Client } from '../helpers/s3-check.js';
+import { checkExtracted } from '../helpers/extraction-check.js';
+import { checkS3Synced, listKeys, s3Args, s3Client } from '../helpers/s3-check.js';
 import { startHarness, type Harness } from '../helpers/sync-harness.js';
 
 let h: Harness;
@@ -66,5 +67,21 @@ describe('sync to S3-compatible storage (s3rver)', { timeout: 90_000 }, () => {
     } finally {
       catalogue.close();
     }
+  });
+
+  it('extraction and teardown on S3: OCR in the full bucket with page_count metadata, MARC in the catalogue, run records in the meta bucket', async () => {
+    const barcodes = h.converted(8).slice(5);
+    const run = await h.run(['--run-name', 's3ex', '--barcodes', barcodes.join(','), '--skip-compression-meta', ...h.grinArgs, ...s3Args(s3)]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('3 synced');
+    expect(await checkS3Synced(h, client, s3.buckets.raw, 's3ex', barcodes)).toEqual([]);
+    expect(await checkExtracted(h, 's3ex', { kind: 's3', client, bucket: s3.buckets.full }, barcodes)).toEqual([]);
+    expect(await listKeys(client, s3.buckets.full, 's3ex/')).toEqual(barcodes.map((b) => `s3ex/${b}_ocr.jsonl.gz`).sort());
+    const meta = await listKeys(client, s3.buckets.meta, 's3ex/');
+    expect(meta).toEqual(expect.arrayContaining(['s3ex/books_latest.csv', 's3ex/books_latest.db.gz', 's3ex/process_summary.json.gz']));
+    expect(meta.filter((k) => k.startsWith('s3ex/timestamped/'))).toHaveLength(2);
+    // The CSV copy (uncompressed: --skip-compression-meta) is the local export.
+    const got = await client.send(new GetObjectCommand({ Bucket: s3.buckets.meta, Key: 's3ex/books_latest.csv' }));
+    expect(await got.Body?.transformToString('utf8')).toBe(await readFile(join(h.runDir('s3ex'), 'books_export.csv'), 'utf8'));
   });
 });

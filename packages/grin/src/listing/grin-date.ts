@@ -15,7 +15,11 @@ function twoDigits(s: string, i: number): number {
 export function grinDateToIso(value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
   const text = value.trim();
-  if (text === '') return null;
+  return text === '' ? null : trimmedGrinDateToIso(text);
+}
+
+/** {@link grinDateToIso} of a non-empty, already trimmed value (the listing parser's hot path). */
+export function trimmedGrinDateToIso(text: string): string {
   if (
     text.length !== 16 ||
     text.charCodeAt(4) !== 47 || // '/'
@@ -34,7 +38,14 @@ export function grinDateToIso(value: string | null | undefined): string | null {
   if (century < 0 || yy < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59) return text;
   if (month < 1 || month > 12 || day < 1 || day > (DAYS_IN_MONTH[month - 1] as number)) return text;
   if (month === 2 && day === 29 && !isLeapYear(century * 100 + yy)) return text;
-  return `${text.slice(0, 4)}-${text.slice(5, 7)}-${text.slice(8, 10)}T${text.slice(11, 16)}:00`;
+  // One flat string from char codes: ~4x cheaper than slicing and concatenating (which leaves a
+  // rope of five pieces that has to be flattened again when the row is stored or sent).
+  const t = text;
+  // prettier-ignore
+  return String.fromCharCode(
+    t.charCodeAt(0), t.charCodeAt(1), t.charCodeAt(2), t.charCodeAt(3), 45, t.charCodeAt(5), t.charCodeAt(6), 45,
+    t.charCodeAt(8), t.charCodeAt(9), 84, t.charCodeAt(11), t.charCodeAt(12), 58, t.charCodeAt(14), t.charCodeAt(15), 58, 48, 48,
+  );
 }
 
 function isLeapYear(year: number): boolean {

@@ -4,14 +4,15 @@ import { GrinError, NetworkError, ProtocolError, UnavailableError } from '../err
 import { withRetry } from '../http/retry.js';
 import { toNetworkError } from '../http/network-error.js';
 import { abortReason } from '../http/sleep.js';
-import type { ListingPage, ListPagesOptions, ParseLocation } from '../types.js';
-import type { ParsedListing } from './listing-parser.js';
+import type { ListingPage, ListPagesOptions, PackedListingPage, ParseLocation } from '../types.js';
+import type { PageRows, ParsedPage, RowFormat } from './page-rows.js';
 import { ListingWorkerError } from './worker-error.js';
 
 export const DEFAULT_PAGE_SIZE = 10_000;
 
 interface FetchPageOptions {
   parseIn: ParseLocation;
+  format: RowFormat;
   /** Accept a page without a listing table as an empty page (e.g. an empty `_failed`). */
   allowMissingTable: boolean;
   signal: AbortSignal;
@@ -27,13 +28,17 @@ export function firstPageUrl(libraryUrl: string, list: string, pageSize: number)
   return new URL(`${encodeURIComponent(list)}?result_count=${pageSize}`, libraryUrl).toString();
 }
 
+/** One fetched page, its rows in the walk's format. */
+interface FetchedPage {
+  pageNumber: number;
+  url: string;
+  rows: PageRows;
+  rowsWithoutBarcode: number;
+  nextUrl: string | null;
+}
+
 /** Fetches and parses one page, retrying network errors, 429/5xx and "unavailable" pages. */
-export function fetchListingPage(
-  ctx: ClientContext,
-  url: string,
-  pageNumber: number,
-  options: FetchPageOptions,
-): Promise<ListingPage> {
+function fetchListingPage(ctx: ClientContext, url: string, pageNumber: number, options: FetchPageOptions): Promise<FetchedPage> {
   const { signal } = options;
   return withRetry(ctx.retry, url, signal, async () => {
     const parsed = await fetchAndParse(ctx, url, pageNumber, options);
@@ -53,7 +58,7 @@ export function fetchListingPage(
     }
     let nextUrl = parsed.nextHref === null ? null : new URL(parsed.nextHref, url).toString();
     // A page without any row ends the listing (a Next link there would only loop).
-    if (parsed.rows.length + parsed.rowsWithoutBarcode === 0) nextUrl = null;
+    if (parsed.rows.count + parsed.rowsWithoutBarcode === 0) nextUrl = null;
     if (nextUrl === url) {
       throw new ProtocolError(`The Next link of listing page ${pageNumber} points to the page itself (${url}).`, { url });
     }
@@ -62,10 +67,10 @@ export function fetchListingPage(
 }
 
 /** One attempt: request the page and parse its body (in the worker when it can fetch itself). */
-async function fetchAndParse(ctx: ClientContext, url: string, pageNumber: number, options: FetchPageOptions): Promise<ParsedListing> {
+async function fetchAndParse(ctx: ClientContext, url: string, pageNumber: number, options: FetchPageOptions): Promise<ParsedPage> {
   const { signal } = options;
   const sendOptions = { signal, cursorUrl: hasCursor(url) };
-  const workerFetch = options.parseIn === 'worker' ? ctx.workerFetch() : null;
+  const workerFetch = options.parseIn === 'worker' ? ctx.workerFetch(options.format) : null;
   if (workerFetch !== null) {
     const response = await ctx.transport.send(url, sendOptions, workerFetch);
     try {
@@ -77,7 +82,7 @@ async function fetchAndParse(ctx: ClientContext, url: string, pageNumber: number
     }
   }
   const response = await ctx.transport.send(url, sendOptions);
-  const session = ctx.parseEngine(options.parseIn).start();
+  const session = ctx.parseEngine(options.parseIn).start(options.format);
   try {
     for await (const chunk of response.body as AsyncIterable<Uint8Array>) session.write(chunk);
   } catch (error) {
@@ -106,6 +111,32 @@ export async function* listPages(
   opts: ListPagesOptions = {},
   allowMissingTable = false,
 ): AsyncGenerator<ListingPage> {
+  for await (const page of walkPages(ctx, list, opts, allowMissingTable, 'objects')) {
+    yield { pageNumber: page.pageNumber, url: page.url, rows: page.rows.objects, rowsWithoutBarcode: page.rowsWithoutBarcode, nextUrl: page.nextUrl };
+  }
+}
+
+/** {@link listPages} with the rows packed for another thread (see packListingRows). */
+export async function* listPackedPages(ctx: ClientContext, list: string, opts: ListPagesOptions = {}): AsyncGenerator<PackedListingPage> {
+  for await (const page of walkPages(ctx, list, opts, false, 'packed')) {
+    yield {
+      pageNumber: page.pageNumber,
+      url: page.url,
+      packedRows: page.rows.packed,
+      rowCount: page.rows.count,
+      rowsWithoutBarcode: page.rowsWithoutBarcode,
+      nextUrl: page.nextUrl,
+    };
+  }
+}
+
+async function* walkPages(
+  ctx: ClientContext,
+  list: string,
+  opts: ListPagesOptions,
+  allowMissingTable: boolean,
+  format: RowFormat,
+): AsyncGenerator<FetchedPage> {
   const pageSize = opts.pageSize ?? DEFAULT_PAGE_SIZE;
   const startUrl = opts.startUrl ?? firstPageUrl(ctx.libraryUrl, list, pageSize);
   const parseIn = opts.parseIn ?? ctx.parseIn;
@@ -115,12 +146,12 @@ export async function* listPages(
   const onAbort = (): void => controller.abort(outer?.reason);
   if (outer?.aborted) throw abortReason(outer);
   outer?.addEventListener('abort', onAbort, { once: true });
-  const fetchOptions: FetchPageOptions = { parseIn, allowMissingTable, signal: controller.signal };
+  const fetchOptions: FetchPageOptions = { parseIn, format, allowMissingTable, signal: controller.signal };
 
-  let pending: Promise<ListingPage> | null = fetchListingPage(ctx, startUrl, opts.startPageNumber ?? 1, fetchOptions);
+  let pending: Promise<FetchedPage> | null = fetchListingPage(ctx, startUrl, opts.startPageNumber ?? 1, fetchOptions);
   try {
     while (pending !== null) {
-      const page: ListingPage = await pending;
+      const page: FetchedPage = await pending;
       pending = null;
       if (page.nextUrl !== null) {
         pending = fetchListingPage(ctx, page.nextUrl, page.pageNumber + 1, fetchOptions);

@@ -1,6 +1,7 @@
-import { Parser } from 'htmlparser2';
+import { Tokenizer } from 'htmlparser2';
 import type { ListingRow } from '../types.js';
-import { buildListingRow, headingColumns, type ListingColumn } from './row-builder.js';
+import { ListingTokens } from './listing-tokens.js';
+import { RowPacker } from './packed-rows.js';
 
 /** What one HTML listing page yields before the Next href is resolved against the page URL. */
 export interface ParsedListing {
@@ -20,10 +21,6 @@ export interface ParsedListing {
 }
 
 export const UNAVAILABLE_TEXT = 'Your request is unavailable';
-const HEADING_CLASS = /(?:^|\s)heading(?:\s|$)/;
-const HD3_CLASS = /(?:^|\s)hd3(?:\s|$)/;
-const NEXT_WORD = /next/;
-const NEXT_ARROW = />|\u00bb|\u203a/;
 
 /**
  * Streaming parser of a GRIN listing page (reference 1.3-1.5). Feed decoded text with
@@ -33,57 +30,29 @@ const NEXT_ARROW = />|\u00bb|\u203a/;
  * The listing table is the first table containing a `tr` with class `heading`; its header names
  * come from `span.hd3` (or the cell text when a heading cell has no such span). Heading rows are
  * never data rows; rows with fewer than two cells are ignored.
+ *
+ * Built on htmlparser2's Tokenizer (entity decoding, raw-text elements, comments) with the
+ * listing's own light structure handling; see {@link ListingTokens}.
  */
 export class ListingParser {
-  private readonly parser: Parser;
-  private rows: ListingRow[] = [];
-  private rowsWithoutBarcode = 0;
+  private readonly tokens = new ListingTokens();
+  private readonly tokenizer = new Tokenizer({ decodeEntities: true }, this.tokens);
+  private readonly packer: RowPacker | null;
   private unavailable = false;
   private tail = '';
 
-  private tableDepth = 0;
-  /** Depth of the listing table while it is open; -1 otherwise. */
-  private listingDepth = -1;
-  private listingDone = false;
-  private tableFound = false;
-  private tableComplete = false;
-  private columns: ListingColumn[] | null = null;
-
-  private inRow = false;
-  private rowIsHeading = false;
-  private cellTexts: string[] = [];
-  private cellHrefs: (string | null)[] = [];
-  private cellHd3: (string | null)[] = [];
-  private checkboxValue: string | null = null;
-
-  private inCell = false;
-  private cellText = '';
-  private cellHref: string | null = null;
-  private hd3Text: string | null = null;
-  private spanDepth = 0;
-  /** spanDepth at which the open span.hd3 started; -1 when not inside one. */
-  private hd3SpanDepth = -1;
-
-  private anchorHref: string | null = null;
-  private anchorText = '';
-  /** First cursor link whose text says "next". */
-  private nextHref: string | null = null;
-  /** First cursor link whose text is only an arrow (`>`, `»`, `›`): used when no "next" link exists. */
-  private arrowHref: string | null = null;
-
-  constructor() {
-    this.parser = new Parser(
-      {
-        onopentag: (name, attribs) => this.onOpenTag(name, attribs),
-        onclosetag: (name, isImplied) => this.onCloseTag(name, isImplied),
-        ontext: (text) => this.onText(text),
-      },
-      { decodeEntities: true },
-    );
+  /**
+   * `packBatchRows`: pack rows into {@link RowPacker} batches of that many rows (taken with
+   * {@link takePacked}) instead of building row objects, for rows bound for another thread.
+   */
+  constructor(options: { packBatchRows?: number } = {}) {
+    this.packer = options.packBatchRows === undefined ? null : new RowPacker(options.packBatchRows);
+    this.tokens.packer = this.packer;
   }
 
   /** Feeds the next piece of the decoded page. */
   write(chunk: string): void {
+    if (chunk === '') return;
     if (!this.unavailable) {
       if (chunk.includes(UNAVAILABLE_TEXT)) this.unavailable = true;
       else if (this.tail !== '' && (this.tail + chunk.slice(0, UNAVAILABLE_TEXT.length)).includes(UNAVAILABLE_TEXT)) {
@@ -91,180 +60,40 @@ export class ListingParser {
       }
       this.tail = (chunk.length >= UNAVAILABLE_TEXT.length ? chunk : this.tail + chunk).slice(1 - UNAVAILABLE_TEXT.length);
     }
-    this.parser.write(chunk);
+    this.tokens.text.push(chunk);
+    this.tokenizer.write(chunk);
   }
 
-  /** Number of finished rows not yet taken by {@link takeRows}. */
+  /** Number of finished rows not yet taken by {@link takeRows} (row objects only). */
   get pendingRows(): number {
-    return this.rows.length;
+    return this.tokens.rows.length;
+  }
+
+  /** Packing mode: the batches closed so far (after {@link end}: all of them). */
+  takePacked(): string[] {
+    return this.packer?.take() ?? [];
   }
 
   /** Hands out the rows finished so far (they are not repeated by {@link end}). */
   takeRows(): ListingRow[] {
-    const rows = this.rows;
-    this.rows = [];
+    const rows = this.tokens.rows;
+    this.tokens.rows = [];
     return rows;
   }
 
-  /** Finishes parsing and returns the page's content (rows not yet taken). */
+  /** Finishes parsing and returns the page's content (rows not yet taken; none in packing mode). */
   end(): ParsedListing {
-    this.parser.end();
+    this.tokenizer.end();
+    this.packer?.close();
+    const t = this.tokens;
     return {
-      rows: this.rows,
-      rowsWithoutBarcode: this.rowsWithoutBarcode,
-      nextHref: this.nextHref ?? this.arrowHref,
+      rows: t.rows,
+      rowsWithoutBarcode: t.rowsWithoutBarcode,
+      nextHref: t.nextHref ?? t.arrowHref,
       unavailable: this.unavailable,
-      tableFound: this.tableFound,
-      tableComplete: this.tableComplete,
+      tableFound: t.tableFound,
+      tableComplete: t.tableComplete,
     };
-  }
-
-  private onOpenTag(name: string, attribs: Record<string, string>): void {
-    switch (name) {
-      case 'table':
-        this.tableDepth += 1;
-        return;
-      case 'tr':
-        this.openRow(attribs);
-        return;
-      case 'td':
-      case 'th':
-        if (this.inRow && this.tableDepth === this.listingDepth) this.openCell();
-        return;
-      case 'a': {
-        const href = attribs['href'];
-        if (href === undefined) return;
-        if (this.inCell && this.cellHref === null) this.cellHref = href;
-        if (this.nextHref === null && (href.includes('first=') || href.includes('ctoken='))) {
-          this.anchorHref = href;
-          this.anchorText = '';
-        }
-        return;
-      }
-      case 'span':
-        if (this.inCell) {
-          this.spanDepth += 1;
-          const cls = attribs['class'];
-          if (this.hd3SpanDepth < 0 && this.hd3Text === null && cls !== undefined && HD3_CLASS.test(cls)) {
-            this.hd3SpanDepth = this.spanDepth;
-            this.hd3Text = '';
-          }
-        }
-        return;
-      case 'input':
-        if (this.inCell && this.checkboxValue === null && (attribs['type'] ?? '').toLowerCase() === 'checkbox') {
-          const value = attribs['value'];
-          if (value !== undefined && value.trim() !== '') this.checkboxValue = value.trim();
-        }
-        return;
-      case 'img':
-        if (this.anchorHref !== null) this.anchorText += attribs['alt'] ?? '';
-        return;
-      default:
-    }
-  }
-
-  private onCloseTag(name: string, isImplied: boolean): void {
-    switch (name) {
-      case 'table':
-        if (this.tableDepth === this.listingDepth) {
-          if (this.inRow) this.closeRow();
-          this.listingDepth = -1;
-          this.listingDone = true;
-          this.tableComplete = !isImplied;
-        }
-        this.tableDepth -= 1;
-        return;
-      case 'tr':
-        if (this.inRow && this.tableDepth === this.listingDepth) this.closeRow();
-        return;
-      case 'td':
-      case 'th':
-        if (this.inCell && this.tableDepth === this.listingDepth) this.closeCell();
-        return;
-      case 'a':
-        if (this.anchorHref !== null) {
-          const text = this.anchorText.toLowerCase();
-          if (NEXT_WORD.test(text)) this.nextHref = this.anchorHref;
-          else if (this.arrowHref === null && NEXT_ARROW.test(text)) this.arrowHref = this.anchorHref;
-          this.anchorHref = null;
-        }
-        return;
-      case 'span':
-        if (this.inCell) {
-          if (this.spanDepth === this.hd3SpanDepth) this.hd3SpanDepth = -1;
-          this.spanDepth -= 1;
-        }
-        return;
-      default:
-    }
-  }
-
-  private onText(text: string): void {
-    if (this.inCell) {
-      this.cellText += text;
-      if (this.hd3SpanDepth >= 0) this.hd3Text += text;
-    }
-    if (this.anchorHref !== null) this.anchorText += text;
-  }
-
-  private openRow(attribs: Record<string, string>): void {
-    if (this.listingDone) return;
-    const cls = attribs['class'];
-    const heading = cls !== undefined && HEADING_CLASS.test(cls);
-    if (this.listingDepth < 0) {
-      if (!heading || this.tableDepth === 0) return;
-      // The first table holding a heading row is the listing table.
-      this.listingDepth = this.tableDepth;
-      this.tableFound = true;
-    } else if (this.tableDepth !== this.listingDepth) {
-      return;
-    }
-    if (this.inRow) this.closeRow();
-    this.inRow = true;
-    this.rowIsHeading = heading;
-    this.cellTexts = [];
-    this.cellHrefs = [];
-    this.cellHd3 = [];
-    this.checkboxValue = null;
-  }
-
-  private openCell(): void {
-    if (this.inCell) this.closeCell();
-    this.inCell = true;
-    this.cellText = '';
-    this.cellHref = null;
-    this.hd3Text = null;
-    this.spanDepth = 0;
-    this.hd3SpanDepth = -1;
-  }
-
-  private closeCell(): void {
-    this.cellTexts.push(this.cellText);
-    this.cellHrefs.push(this.cellHref);
-    this.cellHd3.push(this.hd3Text);
-    this.inCell = false;
-  }
-
-  private closeRow(): void {
-    if (this.inCell) this.closeCell();
-    this.inRow = false;
-    if (this.rowIsHeading) {
-      if (this.columns === null) this.columns = this.headingColumns();
-      return;
-    }
-    if (this.cellTexts.length < 2 || this.columns === null) return;
-    const row = this.buildRow(this.columns);
-    if (row === null) this.rowsWithoutBarcode += 1;
-    else this.rows.push(row);
-  }
-
-  private headingColumns(): ListingColumn[] {
-    return headingColumns(this.cellTexts, this.cellHd3);
-  }
-
-  private buildRow(columns: ListingColumn[]): ListingRow | null {
-    return buildListingRow(columns, this.cellTexts, this.cellHrefs, this.checkboxValue);
   }
 }
 

@@ -1,3 +1,5 @@
+import type { ParsedListing } from './listing-parser.js';
+
 /** Messages from the main thread to the listing worker. */
 export type ToParseWorker =
   /** Byte-forwarding mode: the main thread reads the body and sends it in chunks. */
@@ -24,13 +26,13 @@ export type FromParseWorker =
   | { t: 'head'; id: number; status: number; headers: Record<string, string | string[] | undefined> }
   | { t: 'closed'; id: number }
   /**
-   * Rows travel as JSON (JSON.parse on the main thread costs about half of structured-clone
-   * deserialisation of row objects), in batches while the page is parsed so that the main
-   * thread's share overlaps with parsing instead of adding to the page's latency.
+   * Rows travel packed into one string (packListingRows: a flat string is the cheapest thing to
+   * copy between threads), in batches while the page is parsed so that the main thread's share
+   * overlaps with parsing instead of adding to the page's latency.
    */
-  | { t: 'rows'; id: number; json: string }
-  /** `json`: the ParsedListing with the rows not sent before. */
-  | { t: 'done'; id: number; json: string }
+  | { t: 'rows'; id: number; packed: string }
+  /** The end of the page: the rows not sent before, and the rest of the ParsedListing. */
+  | { t: 'done'; id: number; packed: string; page: Omit<ParsedListing, 'rows'> }
   /** `code`: the network error code (undici/errno), or PARSE_ERROR for a parser failure. */
   | { t: 'error'; id: number; message: string; code: string | undefined };
 

@@ -5,10 +5,11 @@ import { TextDecoder } from 'node:util';
 import { parentPort } from 'node:worker_threads';
 import { Agent } from 'undici';
 import { ListingParser } from './listing-parser.js';
+import { PACKED_BATCH_ROWS } from './page-rows.js';
 import { PARSE_ERROR, type FromParseWorker, type ToParseWorker, type WorkerFetchRequest } from './parse-worker-protocol.js';
 
-/** Rows per intermediate batch sent back while a page is still arriving. */
-const ROW_BATCH = 1_000;
+/** Rows per batch sent back while a page is still arriving (one packed string each). */
+const ROW_BATCH = PACKED_BATCH_ROWS;
 
 interface Session {
   decoder: TextDecoder;
@@ -26,18 +27,22 @@ function reply(message: FromParseWorker): void {
 }
 
 function newSession(): Session {
-  return { decoder: new TextDecoder('utf-8'), parser: new ListingParser() };
+  return { decoder: new TextDecoder('utf-8'), parser: new ListingParser({ packBatchRows: ROW_BATCH }) };
 }
 
-/** Feeds bytes; sends finished rows in batches. */
+/** Feeds bytes; sends finished rows as their batches close. */
 function feed(id: number, session: Session, bytes: Uint8Array): void {
   session.parser.write(session.decoder.decode(bytes, { stream: true }));
-  if (session.parser.pendingRows >= ROW_BATCH) reply({ t: 'rows', id, json: JSON.stringify(session.parser.takeRows()) });
+  for (const packed of session.parser.takePacked()) reply({ t: 'rows', id, packed });
 }
 
 function finish(id: number, session: Session): void {
   session.parser.write(session.decoder.decode());
-  reply({ t: 'done', id, json: JSON.stringify(session.parser.end()) });
+  const { rows: _none, ...page } = session.parser.end();
+  const batches = session.parser.takePacked();
+  const last = batches.pop() ?? '0';
+  for (const packed of batches) reply({ t: 'rows', id, packed });
+  reply({ t: 'done', id, packed: last, page });
 }
 
 function fail(id: number, error: unknown, parse: boolean): void {

@@ -1,7 +1,8 @@
 import type { ListingRow } from '../types.js';
 import { columnRole, isLinkColumn, type ColumnRole } from './column-roles.js';
-import { grinDateToIso } from './grin-date.js';
+import { trimmedGrinDateToIso } from './grin-date.js';
 import { normaliseHeaderKey } from './header-key.js';
+import type { RowPacker } from './packed-rows.js';
 
 const ARCHIVE_SUFFIX = '.tar.gz.gpg';
 
@@ -22,62 +23,120 @@ export function headingColumns(cellTexts: readonly string[], cellHd3: readonly (
 }
 
 /**
- * Maps one data row (reference 1.5; first matching column wins, empty values skipped).
- * The barcode comes from the Barcode cell, else the Filename cell (`.tar.gz.gpg` stripped), else
- * the checkbox value. Returns null when the row has no barcode.
+ * Maps the cells of one data row as they close (reference 1.5; first matching column wins,
+ * empty values skipped), so no per-row arrays of cell texts are built. The barcode comes from the
+ * Barcode cell, else the Filename cell (`.tar.gz.gpg` stripped), else the checkbox value.
  */
-export function buildListingRow(
-  columns: readonly ListingColumn[],
-  cellTexts: readonly string[],
-  cellHrefs: readonly (string | null)[],
-  checkboxValue: string | null,
-): ListingRow | null {
-  let barcode = '';
-  let filenameBarcode = '';
-  const row: ListingRow = {
-    barcode: '',
-    title: '',
-    grinState: null,
-    scannedDate: null,
-    analyzedDate: null,
-    convertedDate: null,
-    downloadedDate: null,
-    processedDate: null,
-    ocrDate: null,
-    googleBooksLink: '',
-    extra: {},
-  };
-  const n = Math.min(columns.length, cellTexts.length);
-  for (let i = 0; i < n; i += 1) {
-    const column = columns[i] as ListingColumn;
-    if (column.role === 'skip') continue;
-    const text = (cellTexts[i] as string).trim();
-    const value = column.link ? (cellHrefs[i] ?? text) : text;
-    if (value === '') continue;
-    switch (column.role) {
+export class RowAccumulator {
+  private barcode = '';
+  private filenameBarcode = '';
+  private title = '';
+  private grinState: string | null = null;
+  private scannedDate: string | null = null;
+  private analyzedDate: string | null = null;
+  private convertedDate: string | null = null;
+  private downloadedDate: string | null = null;
+  private processedDate: string | null = null;
+  private ocrDate: string | null = null;
+  private googleBooksLink = '';
+  private extra: Record<string, string> | null = null;
+
+  reset(): void {
+    this.barcode = '';
+    this.filenameBarcode = '';
+    this.title = '';
+    this.grinState = null;
+    this.scannedDate = null;
+    this.analyzedDate = null;
+    this.convertedDate = null;
+    this.downloadedDate = null;
+    this.processedDate = null;
+    this.ocrDate = null;
+    this.googleBooksLink = '';
+    this.extra = null;
+  }
+
+  /** One cell: its column, its text as parsed (untrimmed) and the href of its first link. */
+  cell(column: ListingColumn, rawText: string, href: string | null): void {
+    const role = column.role;
+    if (role === 'skip') return;
+    const text = rawText.trim();
+    const value = column.link ? (href ?? text) : text;
+    if (value === '') return;
+    switch (role) {
       case 'barcode':
-        if (barcode === '') barcode = text;
-        break;
+        if (this.barcode === '') this.barcode = text;
+        return;
       case 'filename':
-        if (filenameBarcode === '' && text.endsWith(ARCHIVE_SUFFIX)) filenameBarcode = text.slice(0, -ARCHIVE_SUFFIX.length).trim();
-        break;
+        if (this.filenameBarcode === '' && text.endsWith(ARCHIVE_SUFFIX)) this.filenameBarcode = text.slice(0, -ARCHIVE_SUFFIX.length).trim();
+        return;
       case 'title':
-        if (row.title === '') row.title = value;
-        break;
+        if (this.title === '') this.title = value;
+        return;
       case 'googleBooksLink':
-        if (row.googleBooksLink === '' && value.includes('http')) row.googleBooksLink = value;
-        break;
+        if (this.googleBooksLink === '' && value.includes('http')) this.googleBooksLink = value;
+        return;
       case 'grinState':
-        row.grinState ??= value;
-        break;
-      case 'extra':
-        if (!(column.key in row.extra)) row.extra[column.key] = value;
-        break;
-      default:
-        // Date columns.
-        row[column.role] ??= grinDateToIso(value);
+        this.grinState ??= value;
+        return;
+      case 'scannedDate':
+        this.scannedDate ??= trimmedGrinDateToIso(value);
+        return;
+      case 'analyzedDate':
+        this.analyzedDate ??= trimmedGrinDateToIso(value);
+        return;
+      case 'convertedDate':
+        this.convertedDate ??= trimmedGrinDateToIso(value);
+        return;
+      case 'downloadedDate':
+        this.downloadedDate ??= trimmedGrinDateToIso(value);
+        return;
+      case 'processedDate':
+        this.processedDate ??= trimmedGrinDateToIso(value);
+        return;
+      case 'ocrDate':
+        this.ocrDate ??= trimmedGrinDateToIso(value);
+        return;
+      default: {
+        // 'extra'
+        const extra = (this.extra ??= {});
+        if (!(column.key in extra)) extra[column.key] = value;
+      }
     }
   }
-  row.barcode = barcode !== '' ? barcode : filenameBarcode !== '' ? filenameBarcode : (checkboxValue ?? '');
-  return row.barcode === '' ? null : row;
+
+  /** The row's barcode: the Barcode cell, else the Filename cell, else the checkbox ('' = none). */
+  private rowBarcode(checkboxValue: string | null): string {
+    return this.barcode !== '' ? this.barcode : this.filenameBarcode !== '' ? this.filenameBarcode : (checkboxValue ?? '');
+  }
+
+  /** Adds the row to a packer instead of building an object; false when it has no barcode. */
+  finishPacked(checkboxValue: string | null, packer: RowPacker): boolean {
+    const barcode = this.rowBarcode(checkboxValue);
+    if (barcode === '') return false;
+    packer.add(
+      barcode, this.title, this.grinState, this.scannedDate, this.analyzedDate, this.convertedDate, this.downloadedDate,
+      this.processedDate, this.ocrDate, this.googleBooksLink, this.extra,
+    );
+    return true;
+  }
+
+  /** The row (null when it has no barcode); call {@link reset} before the next one. */
+  finish(checkboxValue: string | null): ListingRow | null {
+    const barcode = this.rowBarcode(checkboxValue);
+    if (barcode === '') return null;
+    return {
+      barcode,
+      title: this.title,
+      grinState: this.grinState,
+      scannedDate: this.scannedDate,
+      analyzedDate: this.analyzedDate,
+      convertedDate: this.convertedDate,
+      downloadedDate: this.downloadedDate,
+      processedDate: this.processedDate,
+      ocrDate: this.ocrDate,
+      googleBooksLink: this.googleBooksLink,
+      extra: this.extra ?? {},
+    };
+  }
 }

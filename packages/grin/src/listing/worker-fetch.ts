@@ -1,8 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Exchange, Exchanged } from '../http/exchange.js';
 import { abortReason } from '../http/sleep.js';
-import type { ListingRow } from '../types.js';
-import type { ParsedListing } from './listing-parser.js';
+import { PageRows, type ParsedPage, type RowFormat } from './page-rows.js';
 import type { ParseWorkerThread } from './parse-worker-thread.js';
 import { workerError } from './worker-error.js';
 
@@ -17,19 +16,19 @@ export interface WorkerFetchOptions {
  * is busy with the previous one. The body is the parse result. Non-2xx answers come back as
  * status + headers (the worker drops their body) for the transport to handle as usual.
  */
-export function workerFetchExchange(thread: ParseWorkerThread, options: WorkerFetchOptions): Exchange<Promise<ParsedListing>> {
+export function workerFetchExchange(thread: ParseWorkerThread, options: WorkerFetchOptions, format: RowFormat): Exchange<Promise<ParsedPage>> {
   return (request) =>
-    new Promise<Exchanged<Promise<ParsedListing>>>((resolveHead, rejectHead) => {
+    new Promise<Exchanged<Promise<ParsedPage>>>((resolveHead, rejectHead) => {
       const { signal } = request;
       if (signal?.aborted) {
         rejectHead(abortReason(signal));
         return;
       }
-      const rows: ListingRow[] = [];
+      const rows = new PageRows(format);
       let headSeen = false;
-      let resolveBody!: (parsed: ParsedListing) => void;
+      let resolveBody!: (parsed: ParsedPage) => void;
       let rejectBody!: (error: unknown) => void;
-      const body = new Promise<ParsedListing>((res, rej) => {
+      const body = new Promise<ParsedPage>((res, rej) => {
         resolveBody = res;
         rejectBody = rej;
       });
@@ -61,15 +60,14 @@ export function workerFetchExchange(thread: ParseWorkerThread, options: WorkerFe
             });
             return;
           case 'rows':
-            for (const row of JSON.parse(message.json) as ListingRow[]) rows.push(row);
+            rows.addPacked(message.packed);
             return;
           case 'done': {
-            const parsed = JSON.parse(message.json) as ParsedListing;
-            for (const row of parsed.rows) rows.push(row);
+            rows.addPacked(message.packed);
             thread.finish(id);
             signal?.removeEventListener('abort', onAbort);
             resolveDone();
-            resolveBody({ ...parsed, rows });
+            resolveBody({ ...message.page, rows });
             return;
           }
           case 'closed':

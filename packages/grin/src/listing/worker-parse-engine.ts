@@ -1,6 +1,5 @@
-import type { ListingRow } from '../types.js';
-import type { ParsedListing } from './listing-parser.js';
 import type { ListingParseEngine, PageParseSession } from './parse-engine.js';
+import { PageRows, type ParsedPage, type RowFormat } from './page-rows.js';
 import { workerError } from './worker-error.js';
 import { ParseWorkerThread } from './parse-worker-thread.js';
 
@@ -14,23 +13,22 @@ const BATCH_BYTES = 256 * 1024;
 export class WorkerParseEngine implements ListingParseEngine {
   constructor(readonly thread: ParseWorkerThread = new ParseWorkerThread()) {}
 
-  start(): PageParseSession {
-    const rows: ListingRow[] = [];
-    let resolve!: (result: ParsedListing) => void;
+  start(format: RowFormat): PageParseSession {
+    const rows = new PageRows(format);
+    let resolve!: (result: ParsedPage) => void;
     let reject!: (error: Error) => void;
-    const result = new Promise<ParsedListing>((res, rej) => {
+    const result = new Promise<ParsedPage>((res, rej) => {
       resolve = res;
       reject = rej;
     });
     result.catch(() => undefined); // reported through end()
     const id = this.thread.open((message) => {
       if (message.t === 'rows') {
-        for (const row of JSON.parse(message.json) as ListingRow[]) rows.push(row);
+        rows.addPacked(message.packed);
       } else if (message.t === 'done') {
         this.thread.finish(id);
-        const parsed = JSON.parse(message.json) as ParsedListing;
-        for (const row of parsed.rows) rows.push(row);
-        resolve({ ...parsed, rows });
+        rows.addPacked(message.packed);
+        resolve({ ...message.page, rows });
       } else if (message.t === 'error') {
         this.thread.finish(id);
         reject(workerError(message));

@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import { openCatalogue, type ListingRow } from '@grin/books';
+import { createGrinClient, type ListingRow as GrinListingRow } from '@grin/client';
+import type { Harness } from './sync-harness.js';
+
+/**
+ * Fills `output/RUN/books.db` from the simulator's `_all_books` listing with @grin/books'
+ * storeListingPage — what `pnpm run collect` does (sync never imports collect).
+ */
+export async function fillCatalogue(h: Harness, runName: string): Promise<number> {
+  const client = createGrinClient({
+    libraryDirectory: h.sim.libraryDirectory,
+    baseUrl: h.sim.grinBaseUrl,
+    credentialsDir: h.credentialsDir,
+    requestsPerSecond: Number.POSITIVE_INFINITY,
+    parseIn: 'main',
+  });
+  const catalogue = openCatalogue(join(h.runDir(runName), 'books.db'));
+  let rows = 0;
+  try {
+    for await (const page of client.listPages('_all_books', { pageSize: 100 })) {
+      catalogue.storeListingPage({
+        list: '_all_books',
+        pageNumber: page.pageNumber,
+        url: page.url,
+        nextUrl: page.nextUrl,
+        pageSize: 100,
+        rows: page.rows.map(toCatalogueRow),
+      });
+      rows += page.rows.length;
+    }
+  } finally {
+    catalogue.close();
+    await client.close();
+  }
+  return rows;
+}
+
+function toCatalogueRow(row: GrinListingRow): ListingRow {
+  const { extra: _extra, ...fields } = row;
+  return fields;
+}

@@ -186,6 +186,10 @@ export async function runSync(o: SyncRunOptions): Promise<SyncRunResult> {
         }
         inFlight.add(barcode);
         const checked = await checkVolume(barcode, ctx);
+        // No transfer (an outcome, or a read-back from storage): this volume adds no bytes.
+        if (('kind' in checked && checked.kind !== 'aborted') || (!('kind' in checked) && checked.stored !== null)) {
+          ctx.stats.settledWithoutBytes++;
+        }
         if ('kind' in checked) {
           inFlight.delete(barcode);
           finish(checked);

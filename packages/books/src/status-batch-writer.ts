@@ -98,8 +98,16 @@ export class StatusBatchWriter extends BatchedEventWriter {
     this.failure(barcode, 'download_failed', d.error, { http_status_code: d.httpStatus ?? null });
   }
 
-  decrypted(barcode: string): void {
-    this.sync(barcode, 'decrypted', null, () => ({ sync_error: null }));
+  /**
+   * gpg verified the archive. `integrityProtected: false` marks a legacy archive (64-bit cipher,
+   * no integrity packet) accepted with --allow-legacy-without-integrity: the history row keeps it.
+   */
+  decrypted(barcode: string, d: { cipher?: string | null; integrityProtected?: boolean } = {}): void {
+    const details =
+      d.cipher === undefined && d.integrityProtected === undefined
+        ? null
+        : { cipher: d.cipher ?? null, integrity_protected: d.integrityProtected ?? null };
+    this.sync(barcode, 'decrypted', details, () => ({ sync_error: null }));
   }
 
   decryptFailed(barcode: string, d: { error: string }): void {

@@ -57,7 +57,8 @@ GRIN (library directory recorded in run_config.json):
   --passphrase-file F        default CREDENTIALS_DIR/gpg_passphrase.asc
   --requests-per-second N    GRIN request rate limit (default 5; with --simulate 200)
   --allow-legacy-without-integrity
-                             accept GnuPG 1.x (CAST5) archives without integrity packet
+                             accept GnuPG 1.x archives (64-bit ciphers: CAST5, IDEA, 3DES,
+                             Blowfish) without integrity packet; recorded in the catalogue
 
 Pipeline:
   --download-concurrency N   concurrent GRIN downloads (default 5, GRIN's per-account limit)
@@ -67,7 +68,8 @@ Pipeline:
 
 Other:
   --dry-run                  show what would be done; writes nothing, takes no lock
-  --progress MODE            tty | plain | json | off (default: tty on a terminal, else plain)
+  --progress MODE            tty | plain | json | off (default: $GRIN_PROGRESS, else tty on a
+                             terminal, plain in logs and CI)
   --simulate                 run against an in-process GRIN simulator (storage defaults to
                              output/NAME/storage); --simulate-books N sets its library size (100)
   --help                     this text

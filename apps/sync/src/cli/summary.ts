@@ -84,6 +84,9 @@ export function formatSummary(input: SummaryInput): string {
     lines.push('  failed volumes:');
     for (const f of failures.slice(0, 10)) lines.push(`    ${f.barcode} (${f.step}): ${f.error.message}`);
     if (t.failed > 10) lines.push(`    ... and ${formatCount(t.failed - 10)} more (see book_status_history in the catalogue)`);
+    // Each distinct hint once: a hundred volumes refused for one reason need one piece of advice.
+    const hints = new Set(failures.map((f) => (f.error as { hint?: unknown }).hint).filter((h): h is string => typeof h === 'string' && h !== ''));
+    for (const hint of [...hints].slice(0, 5)) lines.push(`  hint: ${hint}`);
   }
   return `${lines.join('\n')}\n`;
 }

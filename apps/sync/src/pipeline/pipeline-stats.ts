@@ -51,6 +51,12 @@ export class PipelineStats {
   bytesKnown = 0;
   /** Volumes whose size is known (see bytesKnown). */
   sizesKnown = 0;
+  /**
+   * Volumes settled at 0 bytes of transfer without their size being known: skipped, unavailable,
+   * read back from storage, or given up before a size arrived. With {@link sizesKnown} they are
+   * the volumes whose share of the byte work is known; every other selected volume is estimated.
+   */
+  settledWithoutBytes = 0;
   /** Volumes through the check (any result). */
   checked = 0;
   /** Decrypted bytes written to storage by synced volumes. */
@@ -68,14 +74,16 @@ export class PipelineStats {
 
   /**
    * Bytes expected for the whole selection, for an ETA by bytes; null while the number of volumes
-   * is unknown. Volumes not checked yet are estimated at the average transfer bytes of the
-   * checked ones (skipped volumes count as 0, so a mostly-synced run estimates low).
+   * is unknown or no volume's share is known yet. Volumes not settled yet (including those checked
+   * without a HEAD, whose size arrives with their GET) are estimated at the average of the settled
+   * ones (skipped volumes count as 0, so a mostly-synced run estimates low).
    */
   expectedBytes(): number | null {
     if (this.selectionTotal === null) return null;
-    if (this.checked === 0) return null;
-    const unchecked = Math.max(0, this.selectionTotal - this.checked - this.dropped);
-    return Math.round(this.bytesKnown + (unchecked * this.bytesKnown) / this.checked);
+    const settled = this.sizesKnown + this.settledWithoutBytes;
+    if (settled === 0) return null;
+    const unsettled = Math.max(0, this.selectionTotal - settled - this.dropped);
+    return Math.round(this.bytesKnown + (unsettled * this.bytesKnown) / settled);
   }
 
   /** A plain object copy (for JSON output, tests and the session counters). */

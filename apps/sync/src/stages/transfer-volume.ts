@@ -42,6 +42,8 @@ export async function transferVolume(job: TransferJob, ctx: SyncContext): Promis
           // The stored copy cannot be read or is not what was recorded: download it again.
           ctx.log(`${barcode}: ${errorText(err)}; downloading it again`);
           fromStorage = null;
+          // Counted as settled at 0 bytes by the check; it is a download after all.
+          ctx.stats.settledWithoutBytes--;
           if (head !== null) bytes.setSize(head.size);
         }
       }
@@ -174,7 +176,10 @@ async function attemptTransfer(
     await completeConsumers(barcode, runs, consumerErrors, ctx);
 
     ctx.events.downloaded(barcode, { etag: download.etag, sizeBytes: received });
-    ctx.events.decrypted(barcode);
+    ctx.events.decrypted(barcode, { cipher: result.decrypt.cipher, integrityProtected: result.decrypt.integrityProtected });
+    if (!result.decrypt.integrityProtected) {
+      ctx.log(`${barcode}: accepted without integrity protection (${result.decrypt.cipher ?? 'legacy cipher'}, --allow-legacy-without-integrity); recorded in its decrypted history row`);
+    }
     ctx.events.stored(barcode, { path: stat.location });
     ctx.events.synced(barcode, { storagePath: stat.location, encryptedEtag: download.etag, isDecrypted: true, sizeBytes: received });
     ctx.stats.bytesStored += stat.size;

@@ -45,6 +45,7 @@ export class VolumeBytes {
   /** The volume will not be transferred (failed or unavailable): its size is no longer work. */
   abandoned(): void {
     if (this.size !== null) this.stats.bytesKnown -= this.size;
+    else this.stats.settledWithoutBytes++;
     this.size = null;
   }
 }

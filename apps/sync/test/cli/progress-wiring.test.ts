@@ -28,7 +28,8 @@ describe('stats -> progress', () => {
     stats.selectionTotal = 10;
     stats.selected = 6;
     stats.checked = 4;
-    stats.sizesKnown = 3; // one of the four checked volumes was skipped
+    stats.sizesKnown = 3;
+    stats.settledWithoutBytes = 1; // one of the four checked volumes was skipped
     stats.bytesKnown = 300;
     stats.downloadLimit = 5;
     stats.downloadsActive = 2;
@@ -57,6 +58,21 @@ describe('stats -> progress', () => {
     expect(snap.etaSeconds).toBeGreaterThan(40);
     expect(snap.etaSeconds).toBeLessThan(70);
     expect(snap.extra).toMatchObject({ synced: 1, skipped: 1, 'sizes known': '3/6' });
+  });
+
+  it('a first run (nothing stored, no HEAD): checked volumes without a size are estimated, never counted as 0 bytes', () => {
+    const stats = new PipelineStats();
+    stats.selectionTotal = 30;
+    stats.selected = 30;
+    stats.checked = 12; // checked = "not stored"; their sizes come with their GETs
+    expect(stats.expectedBytes()).toBeNull(); // no volume's size known yet: no estimate, not "done"
+    stats.sizesKnown = 5;
+    stats.bytesKnown = 500;
+    // 5 known at 100 each; the other 25 (7 of them checked, GET not started) estimated at 100.
+    expect(stats.expectedBytes()).toBe(3000);
+    stats.skipped = 2;
+    stats.settledWithoutBytes = 2;
+    expect(stats.expectedBytes()).toBe(500 + Math.round((23 * 500) / 7));
   });
 
   it('no total yet (listing still being read): no byte total, so no ETA by bytes', () => {

@@ -11,7 +11,8 @@ import { hash3 } from '../library/random.js';
 import type { ArchiveTruth, SimulatedBook } from '../types.js';
 
 const LEGACY_SALT = 0xca575;
-const SIDECAR_VERSION = 1;
+// 2: CAST5 archives without an integrity packet (GnuPG 1.x style); version 1 caches are regenerated.
+const SIDECAR_VERSION = 2;
 
 export interface ArchiveStoreOptions {
   cacheDir: string;

@@ -34,6 +34,9 @@ export function spawnGpgEncrypt(opts: GpgEncryptOptions): GpgProcess {
     // A modest S2K count keeps each encrypt/decrypt fast; the default calibrates to ~65M rounds.
     '--s2k-count', '65536',
     '--output', '-',
+    // GnuPG 1.x wrote CAST5 messages without an integrity packet (MDC); gpg 2.2 only does that
+    // with --rfc2440 (its --disable-mdc is ignored for symmetric encryption).
+    ...(opts.cipher === 'CAST5' ? ['--rfc2440'] : []),
   ];
   if (opts.inputPath !== undefined) args.push(opts.inputPath);
   const child = spawn(opts.gpgPath ?? 'gpg', args, {

@@ -11,14 +11,15 @@ import * as tar from 'tar-stream';
 const exec = promisify(execFile);
 
 /** The real gpg, as the sync app runs it: batch, loopback pinentry, passphrase file, private homedir. */
-export async function gpgDecrypt(encryptedPath: string, passphrase: string, outPath: string): Promise<string> {
+/** `extraArgs`, e.g. `--ignore-mdc-error` for legacy archives without an integrity packet. */
+export async function gpgDecrypt(encryptedPath: string, passphrase: string, outPath: string, extraArgs: string[] = []): Promise<string> {
   const home = await mkdtemp(join(tmpdir(), 'grin-sim-test-gpg-'));
   try {
     const passFile = join(home, 'passphrase');
     await writeFile(passFile, `${passphrase}\n`, { mode: 0o600 });
     const { stderr } = await exec('gpg', [
       '--homedir', home, '--batch', '--yes', '--pinentry-mode', 'loopback', '--passphrase-file', passFile,
-      '--decrypt', '--output', outPath, encryptedPath,
+      ...extraArgs, '--decrypt', '--output', outPath, encryptedPath,
     ]);
     return stderr;
   } finally {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { GrinClient } from '@grin/client';
 import type { Decryptor } from './decrypt/index.js';
 import { PipelineStats } from './pipeline/pipeline-stats.js';
@@ -93,6 +94,10 @@ export async function runSync(o: SyncRunOptions): Promise<SyncRunResult> {
   stats.selectionTotal = o.selectionTotal ?? null;
   const never = new AbortController().signal;
   const abort = o.abort ?? never;
+  // Every volume in flight listens on the abort signal from several places (HTTP body, gpg,
+  // archive reader, permits) and removes its listeners when done; Node's default cap of 10 would
+  // print a false "memory leak" warning into the run's output as soon as ~3 volumes overlap.
+  setMaxListeners((o.downloadConcurrency + o.workers) * 8 + 16, abort);
   const internalStop = new AbortController();
   const stop = AbortSignal.any([internalStop.signal, o.stop ?? never, abort]);
   const log = o.log ?? (() => {});

@@ -79,6 +79,10 @@ export function createS3Client(options: S3StorageOptions): S3Client {
   };
   if (options.endpoint !== undefined) config.endpoint = options.endpoint;
   if (options.credentials !== undefined) config.credentials = options.credentials;
+  // The SDK warns on Node 20 that its releases after January 2027 will need Node 22. The lockfile
+  // pins the version used here, and the multi-line warning would land in the middle of the
+  // progress display; a user who sets the variable keeps their own choice.
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   return new S3Client(config);
 }
 

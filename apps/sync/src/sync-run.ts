@@ -38,6 +38,12 @@ export interface SyncRunOptions {
   /** The catalogue's recorded synced ETag of a volume (`Catalogue.syncedEtag`). */
   recordedEtag: (barcode: string) => string | null;
   force?: boolean;
+  /**
+   * Skip a volume the catalogue records as synced when storage holds its archive with that ETag,
+   * without asking GRIN (no HEAD): a rerun over a mostly synced library then costs no GRIN
+   * requests for it, at the price of not noticing an archive GRIN re-converted (new ETag).
+   */
+  skipSynced?: boolean;
   headPolicy?: 'always' | 'when-stored';
   /** Concurrent GRIN downloads (GRIN allows 5 per account). */
   downloadConcurrency: number;
@@ -115,6 +121,7 @@ export async function runSync(o: SyncRunOptions): Promise<SyncRunResult> {
     stats,
     permits: new Permits(o.downloadConcurrency, (n) => (stats.downloadsActive = n)),
     force: o.force ?? false,
+    skipSynced: o.skipSynced ?? false,
     headPolicy: o.headPolicy ?? 'when-stored',
     retry: {
       attempts: o.retry?.attempts ?? 4,

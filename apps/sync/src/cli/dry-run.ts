@@ -78,7 +78,7 @@ export async function dryRun(
     `  concurrency: ${s.downloadConcurrency} downloads, ${s.workers} processing workers, stop after ${o.maxConsecutiveFailures} consecutive failures`,
     `  catalogue:   ${dbPath}${dbExists ? '' : ' (does not exist yet)'}`,
     `  extract:     ${extract.length > 0 ? extract.join(', ') : 'nothing (--skip-extract-marc --skip-extract-ocr)'}`,
-    `  would:       check each volume (storage metadata + a GRIN HEAD when stored${selection.requestsConversions ? '; every volume of the previous/unconverted queues' : ''})${o.force ? ', download all again (--force)' : ", skip those stored with GRIN's current ETag"}, download, decrypt, store, verify, extract, record${selection.requestsConversions ? '; request conversion of the previous/unconverted volumes GRIN does not have' : ''}`,
+    `  would:       check each volume (storage metadata + a GRIN HEAD when stored${selection.requestsConversions ? '; every volume of the previous/unconverted queues' : ''})${o.force ? ', download all again (--force)' : o.skipSynced ? ', skip those recorded as synced and held by storage without asking GRIN (--skip-synced)' : ", skip those stored with GRIN's current ETag"}, download, decrypt, store, verify, extract, record${selection.requestsConversions ? '; request conversion of the previous/unconverted volumes GRIN does not have' : ''}`,
     `  teardown:    ${teardown.join(', ')}`,
   );
   return `${lines.join('\n')}\n`;

@@ -21,6 +21,10 @@ Selection (exactly one kind):
   --limit N                  stop selecting after N barcodes (per queue)
   --force                    download again even when storage holds GRIN's ETag; request
                              conversion again for books on GRIN's _failed list
+  --skip-synced              skip volumes recorded as synced whose archive storage holds,
+                             without asking GRIN (no HEAD per stored volume: a rerun over
+                             10^6 synced volumes otherwise spends ~55 h of GRIN's 5 requests/s);
+                             an archive GRIN re-converted since (new ETag) is not noticed
 
 Conversion requests (previous / unconverted queues): every selected volume is checked (HEAD);
 one GRIN does not have (404) gets a conversion request (_process, batched), classified and

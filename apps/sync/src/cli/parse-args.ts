@@ -36,6 +36,8 @@ export interface SyncCliOptions {
   selection: Selection;
   limit?: number;
   force: boolean;
+  /** Skip volumes recorded as synced whose archive storage holds, without a GRIN HEAD. */
+  skipSynced: boolean;
   dryRun: boolean;
   storage: StorageFlags;
   downloadConcurrency: number;
@@ -71,6 +73,7 @@ const OPTIONS = {
   'barcodes-file': { type: 'string' },
   limit: { type: 'string' },
   force: { type: 'boolean' },
+  'skip-synced': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   storage: { type: 'string' },
   'storage-path': { type: 'string' },
@@ -129,6 +132,7 @@ export function parseSyncArgs(argv: readonly string[]): SyncCliOptions {
       runName: '',
       selection: { kind: 'barcodes', text: '' },
       force: false,
+      skipSynced: false,
       dryRun: false,
       storage: {},
       downloadConcurrency: 5,
@@ -217,6 +221,7 @@ export function parseSyncArgs(argv: readonly string[]): SyncCliOptions {
     runName,
     selection,
     force: values.force ?? false,
+    skipSynced: values['skip-synced'] ?? false,
     dryRun: values['dry-run'] ?? false,
     storage,
     downloadConcurrency: integer('download-concurrency', values['download-concurrency'], 1, 64) ?? 5,
@@ -232,6 +237,9 @@ export function parseSyncArgs(argv: readonly string[]): SyncCliOptions {
     skipCompressionMeta: values['skip-compression-meta'] ?? false,
     conversionQueueLimit: integer('conversion-queue-limit', values['conversion-queue-limit'], 0, GRIN_QUEUE_LIMIT) ?? GRIN_QUEUE_LIMIT,
   };
+  if (options.force && options.skipSynced) {
+    throw new UsageError('--force and --skip-synced contradict each other', 'Use --force to sync everything again, or --skip-synced to skip what is already synced.');
+  }
   if (!options.extractOcr && values['skip-compression-full'] === true) {
     throw new UsageError('--skip-compression-full has no effect with --skip-extract-ocr', 'The option only changes how the OCR text is stored; drop one of them.');
   }

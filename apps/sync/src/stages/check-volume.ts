@@ -35,6 +35,13 @@ export async function checkVolume(barcode: string, ctx: SyncContext): Promise<Tr
   }
   const usable = stored !== null && stored.encryptedEtag !== null ? { ...stored, encryptedEtag: stored.encryptedEtag } : null;
 
+  if (ctx.skipSynced && usable !== null && ctx.recordedEtag(barcode) === usable.encryptedEtag) {
+    // --skip-synced: catalogue and storage agree that this version is synced; GRIN is not asked.
+    // Nothing is recorded: nothing was checked or done.
+    stats.checked++;
+    return { kind: 'skipped', barcode, reason: 'already_synced' };
+  }
+
   if (stored === null && ctx.headPolicy === 'when-stored') {
     // Nothing to compare with: the GET answers the check (its ETag and size are recorded with it).
     stats.checked++;

@@ -47,6 +47,8 @@ export interface SyncContext {
   permits: Permits;
   /** Transfer even when storage holds the same ETag. */
   force: boolean;
+  /** Skip volumes recorded as synced that storage holds with the recorded ETag, without a HEAD. */
+  skipSynced: boolean;
   /**
    * When to HEAD before downloading. `when-stored` (default): only when storage holds something
    * for the barcode — otherwise the GET itself answers the check (ETag, size, 404), which halves

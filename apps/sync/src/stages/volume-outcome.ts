@@ -30,9 +30,10 @@ export type VolumeOutcome =
        * - reconciled_from_storage: storage holds it with GRIN's ETag, the catalogue did not know
        *   (e.g. killed between commit and catalogue flush): recorded as synced, nothing downloaded;
        * - in_storage_not_on_grin: GRIN answers 404 but storage holds a verified archive;
+       * - already_synced: --skip-synced, recorded as synced and held by storage; GRIN not asked;
        * - duplicate: the same barcode is already in flight in this run.
        */
-      reason: 'etag_match' | 'reconciled_from_storage' | 'in_storage_not_on_grin' | 'duplicate';
+      reason: 'etag_match' | 'already_synced' | 'reconciled_from_storage' | 'in_storage_not_on_grin' | 'duplicate';
     }
   | {
       kind: 'unavailable';

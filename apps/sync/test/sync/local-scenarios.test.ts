@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCatalogue } from '@grin/books';
@@ -67,6 +67,37 @@ describe('sync to local storage', { timeout: 60_000 }, () => {
     } finally {
       catalogue.close();
     }
+  });
+
+  it('--skip-synced: a rerun asks GRIN nothing about synced volumes, yet storage is still the truth', async () => {
+    const storage = join(h.workDir, 'store-skip-synced');
+    const barcodes = h.converted(12).slice(9, 12);
+    const args = ['--run-name', 'skipsynced', '--barcodes', barcodes.join(','), ...h.grinArgs];
+    const first = await h.run([...args, ...storageArgs(storage)]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('3 synced');
+
+    const archiveRequests = (since: number): number =>
+      h.sim.requestLog().filter((r) => r.seq > since && (r.endpoint === 'archive-head' || r.endpoint === 'archive-get')).length;
+    let seq = h.seq();
+    const second = await h.run([...args, '--skip-synced']);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('0 synced, 3 skipped (already_synced 3)');
+    expect(archiveRequests(seq)).toBe(0);
+
+    // A stored archive that went missing is not believed synced: it is downloaded again.
+    const lost = barcodes[1] as string;
+    await rm(join(storage, 'raw', lost), { recursive: true });
+    seq = h.seq();
+    const third = await h.run([...args, '--skip-synced']);
+    expect(third.code).toBe(0);
+    expect(third.stdout).toContain('1 synced, 2 skipped');
+    expect([...h.downloads(seq)]).toEqual([[lost, 1]]);
+    expect(await checkLocalSynced(h, 'skipsynced', storage, barcodes)).toEqual([]);
+
+    const both = await h.run([...args, '--skip-synced', '--force']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--force and --skip-synced contradict each other');
   });
 
   it('--barcodes: stores the given volumes, adds catalogue rows collect never saw, reports an unavailable one without failing', async () => {

@@ -122,8 +122,20 @@ export async function runQueues(input: RunQueuesInput): Promise<{ runs: QueueRun
     reporter.finish({ status: reporterStatus(result), ...(finishMessage(result, o.maxConsecutiveFailures) === undefined ? {} : { message: finishMessage(result, o.maxConsecutiveFailures) as string }) });
     input.onReporter(undefined);
     runs.push({ part, result, ...(selection === undefined ? {} : { selection }) });
+    const empty = emptyQueueWarning(part, result, input.catalogue);
+    if (empty !== null) log(empty);
   }
   return { runs, skipped };
+}
+
+/** A queue that selected nothing says why, so a forgotten collect does not pass for a finished job. */
+function emptyQueueWarning(part: SelectionPart, result: SyncRunResult, catalogue: Catalogue): string | null {
+  if (result.stats.selected > 0 || result.stopReason !== 'completed') return null;
+  if (part.catalogueQueue === null) return `warning: ${part.describe} selected no volume`;
+  const books = catalogue.countBooks();
+  return books === 0
+    ? `warning: --queue ${part.catalogueQueue} selected nothing: the catalogue is empty. hint: run collect first (pnpm run collect -- --run-name SAME_NAME), then this command again`
+    : `warning: --queue ${part.catalogueQueue} selected nothing: none of the catalogue's ${books.toLocaleString('en-US')} books qualifies (already synced or requested, in GRIN's queue, failed or unavailable)`;
 }
 
 function reporterStatus(result: SyncRunResult): 'completed' | 'interrupted' | 'failed' {

@@ -98,6 +98,8 @@ export class CatalogueQueueSource implements AsyncIterable<string> {
   private rows(batchSize: number): Generator<string> {
     return this.options.catalogue.iterateQueue(this.queue, {
       includeConversionFailed: this.options.requester.force,
+      // --force re-syncs what is synced too (reference 11, bug 6: it must not stop at the filter).
+      excludeSynced: !this.options.requester.force,
       batchSize,
     });
   }

@@ -93,6 +93,26 @@ describe('CatalogueQueueSource', () => {
     writer.close();
   });
 
+  it('--force keeps synced volumes in the catalogue queues (the earlier tool\'s --force stopped at that filter)', async () => {
+    const w = await world();
+    const state = await loadConversionState(w.client);
+    const writer = w.catalogue.createStatusWriter();
+    const requester = new ConversionRequester({ client: w.client, events: writer, state });
+    const before = await collect(new CatalogueQueueSource({ catalogue: w.catalogue, queue: 'previous', requester }));
+    const synced = before[0] as string;
+    writer.synced(synced, { storagePath: `raw/${synced}/${synced}.tar.gz`, encryptedEtag: 'etag-1', isDecrypted: true });
+    writer.flush();
+
+    const plain = await collect(new CatalogueQueueSource({ catalogue: w.catalogue, queue: 'previous', requester }));
+    expect(plain).not.toContain(synced);
+    expect(plain).toHaveLength(before.length - 1);
+    const forced = new ConversionRequester({ client: w.client, events: writer, state, force: true });
+    const withForce = await collect(new CatalogueQueueSource({ catalogue: w.catalogue, queue: 'previous', requester: forced }));
+    expect(withForce).toContain(synced);
+    await requester.drain();
+    writer.close();
+  });
+
   it('--queue unconverted: never requested, not converted, not checked in / unavailable', async () => {
     const w = await world();
     const state = await loadConversionState(w.client);

@@ -88,7 +88,13 @@ describe('--queue previous / unconverted: conversion requests', { timeout: 90_00
     const again = await h.run(['--queue', 'previous', ...args]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(`sync ${run}: 0 selected`);
+    expect(again.stdout + again.stderr).toContain("warning: --queue previous selected nothing: none of the catalogue's");
     expect(processCalls(seq).barcodes).toEqual([]);
+
+    // A run whose catalogue collect never filled says so instead of passing for a finished job.
+    const empty = await h.run(['--queue', 'previous', ...args.map((a) => (a === run ? `${run}-empty` : a))]);
+    expect(empty.code).toBe(0);
+    expect(empty.stdout + empty.stderr).toContain('warning: --queue previous selected nothing: the catalogue is empty. hint: run collect first');
 
     // --force requests GRIN's failed conversions again; GRIN answers "not available" for them,
     // recorded as verified unavailable (never selected again, even with --force).

@@ -96,6 +96,25 @@ describe('the real CLI process', () => {
     expect(readBooks(db)).toEqual(sorted());
   });
 
+  it('Ctrl-C at a terminal (SIGINT to the whole `pnpm run collect` process group) is one Ctrl-C: clean stop, exit 130', async () => {
+    grin.gate.hold();
+    const run = spawnCollect(args('group'), temp.dir, {}, { viaPnpm: true });
+    await grin.gate.held();
+    grin.gate.release();
+    grin.gate.hold();
+    await grin.gate.held(); // page 2 in flight, page 1 being stored
+    process.kill(-(run.child.pid as number), 'SIGINT');
+    const exit = await run.exited;
+    grin.gate.release();
+    // pnpm waits for the command, reports its 130, then ends itself by the same signal.
+    expect(exit.code === 130 || exit.signal === 'SIGINT', JSON.stringify(exit)).toBe(true);
+    expect(run.stderr()).toMatch(/Command failed with exit code 130|ELIFECYCLE/);
+    expect(run.stderr()).toContain('Resume with:');
+    expect(run.stderr()).not.toContain('stopping now');
+    expect(readCursor(join(runDir(temp.dir, 'group'), 'books.db'))?.pageNumber).toBe(1);
+    expect(existsSync(join(runDir(temp.dir, 'group'), 'session.lock'))).toBe(false);
+  });
+
   it('a second Ctrl-C stops at once (exit 130) and leaves a consistent database', async () => {
     grin.gate.hold();
     const run = spawnCollect(args('twice'), temp.dir);

@@ -78,12 +78,23 @@ export interface SpawnedCollect {
 }
 
 /** The real CLI in its own process (`node --import tsx src/cli.ts -- ...`), INIT_CWD = `cwd`. */
-export function spawnCollect(args: string[], cwd: string, env: Record<string, string> = {}): SpawnedCollect {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--', ...args], {
-    cwd: PACKAGE_DIR,
-    env: { ...process.env, INIT_CWD: cwd, GRIN_PROGRESS: 'plain', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/**
+ * `viaPnpm`: run the documented `pnpm run collect -- ...` from `cwd` in its own process group, so
+ * a test can signal the whole group the way a terminal's Ctrl-C does (`process.kill(-pid)`).
+ */
+export function spawnCollect(args: string[], cwd: string, env: Record<string, string> = {}, options: { viaPnpm?: boolean } = {}): SpawnedCollect {
+  const child = options.viaPnpm
+    ? spawn('pnpm', ['--dir', join(PACKAGE_DIR, '..', '..'), 'run', 'collect', '--', ...args], {
+        cwd,
+        env: { ...process.env, GRIN_PROGRESS: 'plain', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      })
+    : spawn(process.execPath, ['--import', 'tsx', CLI, '--', ...args], {
+        cwd: PACKAGE_DIR,
+        env: { ...process.env, INIT_CWD: cwd, GRIN_PROGRESS: 'plain', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
   let out = '';
   let err = '';
   const watchers: { re: RegExp; resolve: () => void }[] = [];

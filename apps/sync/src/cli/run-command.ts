@@ -80,6 +80,7 @@ export async function runCommand(input: RunCommandInput): Promise<number> {
     const storage: ArchiveStorage = createStorage(s.storage, o.runName, o.storage, deps.env, (w) => log(`storage: ${w.message}`));
     cleanups.push(() => storage.close());
     await client.probe(shutdown.drain);
+    await storage.probe(shutdown.drain); // bad storage settings: exit 3 now, not after every volume failed
 
     // Re-read under the lock: another run may have written it meanwhile.
     await writeRunConfig(runDir, (await readRunConfig(runDir)) ?? input.recorded, recordedSettings(o, s, o.runName, input.simulated));

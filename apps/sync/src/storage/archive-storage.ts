@@ -46,6 +46,13 @@ export interface ArchiveStorage {
   readonly kind: 'local' | 's3';
   /** Human description, e.g. `local /data/grin`. */
   describe(): string;
+  /**
+   * Start-up check, before anything is downloaded: the configured places exist and can be written
+   * (local) or reached with these credentials (S3). Bad settings reject with
+   * `StorageError('storage_config')`; storage that stays unreachable after retries with
+   * `storage_read_failed`. Writes nothing that stays. An aborted `signal` rejects with its reason.
+   */
+  probe(signal?: AbortSignal): Promise<void>;
   /** Final location of a barcode's decrypted archive: a path or `s3://bucket/key`. */
   rawLocation(barcode: string): string;
   /** Begin writing the decrypted archive; nothing is visible at the final location until commit(). */

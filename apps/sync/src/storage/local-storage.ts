@@ -15,6 +15,7 @@ import {
   writeFileAtomic,
 } from './fs-atomic.js';
 import { LocalPendingObject } from './local-pending-object.js';
+import { probeWritableDirs } from './local-probe.js';
 import { assertSafeBarcode, assertSafeObjectName } from './names.js';
 import { StorageError, type StorageWarning } from './storage-error.js';
 import { writeBodyToSink } from './write-body.js';
@@ -83,6 +84,14 @@ export class LocalStorage implements ArchiveStorage {
 
   describe(): string {
     return `local ${this.basePath}`;
+  }
+
+  /**
+   * Create raw/, full/RUN/ and meta/RUN/ when missing and prove each takes a new file, so a bad
+   * --storage-path stops the run before anything is downloaded (`storage_config`, exit 3).
+   */
+  async probe(signal?: AbortSignal): Promise<void> {
+    await probeWritableDirs([this.rawDir, this.fullDir, this.metaDir], this.randomId(), signal);
   }
 
   rawLocation(barcode: string): string {

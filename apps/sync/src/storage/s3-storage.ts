@@ -3,6 +3,7 @@ import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ArchiveStorage, PendingObject, RawArchiveMeta, RawArchiveStat, StoredObject } from './archive-storage.js';
 import { assertSafeBarcode, assertSafeObjectName } from './names.js';
 import { createS3Client, partSizeFor, type S3StorageOptions } from './s3-options.js';
+import { distinctBuckets, probeBuckets } from './s3-probe.js';
 import { S3PendingObject } from './s3-pending-object.js';
 import { StorageError, type StorageWarning } from './storage-error.js';
 import { writeBodyToSink } from './write-body.js';
@@ -35,6 +36,15 @@ export class S3Storage implements ArchiveStorage {
     const { endpoint, region, buckets, runName } = this.options;
     const where = endpoint === undefined ? `aws region=${region}` : `${endpoint} region=${region}`;
     return `s3 ${where} raw=${buckets.raw}/${runName}/, full=${buckets.full}/${runName}/, meta=${buckets.meta}/${runName}/`;
+  }
+
+  /**
+   * HeadBucket each distinct bucket of raw/full/meta, so a mistyped bucket, refused credentials or
+   * an unreachable endpoint stop the run before anything is downloaded (see `probeBuckets`).
+   */
+  async probe(signal?: AbortSignal): Promise<void> {
+    const { endpoint, region, buckets } = this.options;
+    await probeBuckets(this.client, distinctBuckets(buckets), endpoint ?? `AWS S3 (region ${region})`, signal);
   }
 
   rawKey(barcode: string): string {

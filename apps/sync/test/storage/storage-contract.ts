@@ -217,6 +217,20 @@ function contractSuite(name: string, factory: BackendFactory, computeSha256: boo
       expect(await backend.listRaw()).toEqual([]);
     });
 
+    it('probe passes on a good backend, again on a second start-up, and leaves nothing visible', async () => {
+      await storage.probe();
+      await storage.probe();
+      expect(await backend.listRaw()).toEqual([]);
+      expect(await storage.statRaw('BC009')).toBeNull();
+    });
+
+    it('probe with an aborted signal rejects with the abort reason (an interruption, not a storage error)', async () => {
+      const controller = new AbortController();
+      const reason = new Error('SIGINT received');
+      controller.abort(reason);
+      await expect(storage.probe(controller.signal)).rejects.toBe(reason);
+    });
+
     it('describes itself', () => {
       expect(storage.describe()).toMatch(new RegExp(`^${storage.kind} `));
     });

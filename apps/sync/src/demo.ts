@@ -11,6 +11,7 @@
  *
  * output/demo is replaced on every run.
  */
+import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -67,26 +68,34 @@ async function main(): Promise<number> {
     );
 
     const csv = join(runDir, 'books_export.csv');
-    const catalogue = openCatalogue(join(runDir, 'books.db'), { readonly: true });
     let synced = 0;
     let example: string | undefined;
-    try {
-      synced = catalogue.countBooks({ synced: true });
-      for (const book of catalogue.iterateBooks()) {
-        if (book.sync_timestamp !== null) {
-          example = book.barcode;
-          break;
+    if (existsSync(join(runDir, 'books.db'))) {
+      const catalogue = openCatalogue(join(runDir, 'books.db'), { readonly: true });
+      try {
+        synced = catalogue.countBooks({ synced: true });
+        for (const book of catalogue.iterateBooks()) {
+          if (book.sync_timestamp !== null) {
+            example = book.barcode;
+            break;
+          }
         }
+      } finally {
+        catalogue.close();
       }
-    } finally {
-      catalogue.close();
+    }
+    if (syncCode !== 0 && synced === 0) {
+      process.stdout.write(`\n== demo failed: sync exited with ${syncCode} and synced nothing (the error and hint are above)\n`);
+      return syncCode;
     }
     const db = show(join(runDir, 'books.db'));
     const raw = show(join(runDir, 'storage', 'raw'));
     process.stdout.write(
       [
         '',
-        `== done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${synced} volumes synced`,
+        syncCode === 0
+          ? `== done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${synced} volumes synced`
+          : `== demo FAILED (sync exited with ${syncCode}; the error and hint are above): ${synced} volumes synced in ${((Date.now() - started) / 1000).toFixed(1)} s`,
         `  catalogue:          ${db}`,
         `  decrypted archives: ${raw}/BARCODE/BARCODE.tar.gz (+ .meta.json with GRIN's ETag)`,
         `  OCR text:           ${show(join(runDir, 'storage', 'full', RUN))}/BARCODE_ocr.jsonl.gz (one JSON string per page)`,

@@ -108,7 +108,7 @@ export class GpgMissingError extends DecryptError {
   constructor(message: string, opts: Omit<ErrorOptions, 'hint' | 'retryable'> = {}) {
     super('gpg_missing', message, {
       ...opts,
-      hint: 'install GnuPG 2.2 or newer (Debian/Ubuntu: apt-get install gnupg; macOS: brew install gnupg) or pass the path of gpg',
+      hint: 'install GnuPG 2.2 or newer (Debian/Ubuntu: apt-get install gnupg; macOS: brew install gnupg); it must be on PATH as gpg',
       retryable: false,
     });
   }

@@ -77,8 +77,12 @@ export function planWalk(catalogue: Catalogue, input: WalkPlanInput): WalkPlan {
     initialCompleted: cursor.rowsSeen,
     cursor,
     message:
-      `Resuming ${list} after page ${cursor.pageNumber} (${formatCount(cursor.rowsSeen)} rows already ` +
-      'seen in this walk; those pages are not fetched again).',
+      skip === null
+        ? `Resuming ${list} after page ${cursor.pageNumber} (${formatCount(cursor.rowsSeen)} rows already ` +
+          'seen in this walk; those pages are not fetched again).'
+        : `Resuming ${list} (${formatCount(cursor.rowsSeen)} rows already seen in this walk): the last page ` +
+          `was stored in part (--limit), so it is fetched again and its first ${formatCount(skip.rows)} rows ` +
+          'are skipped; the pages before it are not fetched again.',
   };
 }
 

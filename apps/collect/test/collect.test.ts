@@ -88,6 +88,7 @@ describe('collect against the simulator', () => {
     mark = pageMark(grin.sim);
     const rest = await collectInProcess(args('limited'), temp.dir);
     expect(rest.code).toBe(0);
+    expect(rest.stderr + rest.stdout).toContain('the last page was stored in part (--limit), so it is fetched again and its first 500 rows are skipped');
     // Page 1 was committed whole and is not fetched again; page 2 was stored only in part.
     expect(pagesSince(grin.sim, mark)).toEqual([2, 3]);
     const expected = [...expectedLibrary(grin.sim).values()].sort((a, b) => a.barcode.localeCompare(b.barcode));

@@ -21,11 +21,14 @@ export interface ExtractVolumeOptions {
   maxHeldOcrBytes?: number;
   /** Largest page file accepted (default 64 MiB). */
   maxOcrPageBytes?: number;
+  /** OCR JSONL kept in memory before it goes to a file in the work dir (default 8 MiB). */
+  maxOcrMemoryBytes?: number;
 }
 
 /**
- * What was extracted from one volume. When `ocr.status` is 'ok' the caller owns `ocr.jsonlPath`:
- * upload it, then call `dispose()`, which removes the volume's work directory (idempotent).
+ * What was extracted from one volume. When `ocr.status` is 'ok' the OCR JSONL is `ocr.data`, or
+ * for a very large one the file `ocr.jsonlPath`: upload it, then call `dispose()`, which removes
+ * the volume's work directory if one was made (idempotent).
  */
 export interface VolumeExtraction {
   /** Present when MARC extraction was asked for. */
@@ -34,8 +37,11 @@ export interface VolumeExtraction {
   ocr?: OcrResult;
   /** Entries in the archive. */
   entries: number;
-  /** The volume's work directory (holds the OCR file until `dispose`). */
-  workDir: string;
+  /**
+   * The volume's work directory (holds a large OCR file until `dispose`), or null: it is made
+   * only when something had to go to disk, which small and normal volumes never need.
+   */
+  workDir: string | null;
   dispose(): Promise<void>;
 }
 
@@ -51,26 +57,34 @@ export interface VolumeExtraction {
  */
 export async function extractVolume(plaintext: Readable, options: ExtractVolumeOptions): Promise<VolumeExtraction> {
   const { signal } = options;
-  let workDir: string;
   try {
     assertSafeBarcode(options.barcode);
     if (signal?.aborted) throw new ExtractionAbortedError({ cause: signal.reason });
-    workDir = await mkdtemp(join(options.tempDir, `${options.barcode}-extract-`));
   } catch (error) {
     // Not read at all: still let it flow so the other side of a tee is never blocked.
     plaintext.on('error', () => undefined);
     plaintext.resume();
     throw error;
   }
-  const dispose = (): Promise<void> => rm(workDir, { recursive: true, force: true });
+  // Made on first need only: a directory per volume (mkdtemp + rm) was a measurable share of a
+  // small volume's extraction CPU, and normal volumes keep everything in memory.
+  let workDir: string | null = null;
+  let making: Promise<string> | null = null;
+  const makeWorkDir = (): Promise<string> =>
+    (making ??= mkdtemp(join(options.tempDir, `${options.barcode}-extract-`)).then((dir) => (workDir = dir)));
+  const dispose = async (): Promise<void> => {
+    const dir = making === null ? null : await making.catch(() => null);
+    if (dir !== null) await rm(dir, { recursive: true, force: true });
+  };
   const marc = options.marc ? new MarcSearch() : null;
   const ocr = options.ocr
     ? new OcrCollector({
         barcode: options.barcode,
-        workDir,
+        workDir: makeWorkDir,
         compress: options.compressOcr ?? true,
         ...(options.maxHeldOcrBytes === undefined ? {} : { maxHeldBytes: options.maxHeldOcrBytes }),
         ...(options.maxOcrPageBytes === undefined ? {} : { maxPageBytes: options.maxOcrPageBytes }),
+        ...(options.maxOcrMemoryBytes === undefined ? {} : { maxMemoryBytes: options.maxOcrMemoryBytes }),
       })
     : null;
 

@@ -12,12 +12,14 @@ export type OcrResult =
       status: 'ok';
       /** Lines written: pages 1..max, gaps included as "". */
       pageCount: number;
-      /** The JSONL file (gzip'd unless `compressed` is false), inside the volume's work dir. */
-      jsonlPath: string;
+      /** The JSONL (gzip'd unless `compressed` is false) in memory — the usual case — or null when it was too large and went to `jsonlPath`. */
+      data: Buffer | null;
+      /** The JSONL file inside the volume's work dir when `data` is null, else null. */
+      jsonlPath: string | null;
       /** `BARCODE_ocr.jsonl.gz` or `BARCODE_ocr.jsonl`: the name to store it under. */
       fileName: string;
       compressed: boolean;
-      /** Size of the file at `jsonlPath`. */
+      /** Size of the JSONL in bytes. */
       bytes: number;
       /** `.txt` files that are not page files (bad name, page 0 or > 999,999, repeated number). */
       skippedFiles: number;
@@ -26,8 +28,11 @@ export type OcrResult =
 
 export interface OcrCollectorOptions {
   barcode: string;
-  workDir: string;
+  /** The volume's work directory, asked for only when something must go to disk. */
+  workDir: string | (() => Promise<string>);
   compress: boolean;
+  /** OCR output kept in memory before it goes to a file (see OcrJsonlWriter). */
+  maxMemoryBytes?: number;
   /** Page text held in memory before spilling to disk (see OcrPageAssembler). */
   maxHeldBytes?: number;
   /** Largest page file accepted (default 64 MiB). */
@@ -37,8 +42,9 @@ export interface OcrCollectorOptions {
 const DEFAULT_MAX_PAGE = 64 * 1024 * 1024;
 
 /**
- * Collects `NNNNNNNN.txt` page files from anywhere in the archive into `BARCODE_ocr.jsonl[.gz]`
- * in `workDir`. The output file is created with the first page; the caller owns `workDir`.
+ * Collects `NNNNNNNN.txt` page files from anywhere in the archive into `BARCODE_ocr.jsonl[.gz]`,
+ * in memory or, when large, in `workDir`. The output is started with the first page; the caller
+ * owns `workDir`.
  */
 export class OcrCollector {
   private readonly fileName: string;
@@ -47,12 +53,16 @@ export class OcrCollector {
   private writer: OcrJsonlWriter | null = null;
   private skipped = 0;
 
+  private readonly workDir: () => Promise<string>;
+
   constructor(private readonly options: OcrCollectorOptions) {
     this.fileName = `${options.barcode}_ocr.jsonl${options.compress ? '.gz' : ''}`;
     this.maxPage = options.maxPageBytes ?? DEFAULT_MAX_PAGE;
+    const workDir = options.workDir;
+    this.workDir = typeof workDir === 'string' ? async () => workDir : workDir;
     this.assembler = new OcrPageAssembler({
       emit: (text) => this.output().writePage(text),
-      spillPath: join(options.workDir, `${options.barcode}_ocr.spill`),
+      spillPath: async () => join(await this.workDir(), `${options.barcode}_ocr.spill`),
       ...(options.maxHeldBytes === undefined ? {} : { maxHeldBytes: options.maxHeldBytes }),
     });
   }
@@ -82,11 +92,12 @@ export class OcrCollector {
     try {
       const pageCount = await this.assembler.finish();
       if (this.writer === null) return { status: 'no_ocr', skippedFiles: this.skipped };
-      const bytes = await this.writer.close();
+      const { data, path, bytes } = await this.writer.close();
       return {
         status: 'ok',
         pageCount,
-        jsonlPath: this.writer.path,
+        data,
+        jsonlPath: path,
         fileName: this.fileName,
         compressed: this.options.compress,
         bytes,
@@ -102,12 +113,16 @@ export class OcrCollector {
     await this.assembler.dispose();
     if (this.writer !== null) {
       await this.writer.destroy();
-      await rm(this.writer.path, { force: true });
+      const spilled = this.writer.spilledTo;
+      if (spilled !== null) await rm(spilled, { force: true });
     }
   }
 
   private output(): OcrJsonlWriter {
-    this.writer ??= new OcrJsonlWriter(join(this.options.workDir, this.fileName), { compress: this.options.compress });
+    this.writer ??= new OcrJsonlWriter(async () => join(await this.workDir(), this.fileName), {
+      compress: this.options.compress,
+      ...(this.options.maxMemoryBytes === undefined ? {} : { maxMemoryBytes: this.options.maxMemoryBytes }),
+    });
     return this.writer;
   }
 }

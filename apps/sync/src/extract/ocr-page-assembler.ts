@@ -6,8 +6,8 @@ type Held = { text: string } | { offset: number; length: number };
 export interface OcrPageAssemblerOptions {
   /** Called with each page text in page order, gaps as "" (1..max). */
   emit: (text: string) => Promise<void>;
-  /** File used when held pages exceed `maxHeldBytes`; created only if needed, always removed. */
-  spillPath: string;
+  /** File used when held pages exceed `maxHeldBytes`; created only if needed, always removed. A function is called only then. */
+  spillPath: string | (() => Promise<string>);
   /** Bytes of page text held in memory before spilling to `spillPath` (default 32 MiB). */
   maxHeldBytes?: number;
 }
@@ -30,6 +30,7 @@ export class OcrPageAssembler {
   private next = 1;
   private max = 0;
   private spill: FileHandle | null = null;
+  private spillFile: string | null = null;
   private spillSize = 0;
 
   constructor(private readonly options: OcrPageAssemblerOptions) {
@@ -71,7 +72,7 @@ export class OcrPageAssembler {
     this.spill = null;
     if (spill !== null) {
       await spill.close().catch(() => undefined);
-      await rm(this.options.spillPath, { force: true });
+      if (this.spillFile !== null) await rm(this.spillFile, { force: true });
     }
   }
 
@@ -92,7 +93,11 @@ export class OcrPageAssembler {
   }
 
   private async spillHeld(): Promise<void> {
-    this.spill ??= await open(this.options.spillPath, 'wx+');
+    if (this.spill === null) {
+      const path = this.options.spillPath;
+      this.spillFile = typeof path === 'string' ? path : await path();
+      this.spill = await open(this.spillFile, 'wx+');
+    }
     for (const [page, held] of this.held) {
       if (!('text' in held)) continue;
       const bytes = Buffer.from(held.text, 'utf8');

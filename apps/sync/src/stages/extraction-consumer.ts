@@ -19,7 +19,10 @@ export interface ExtractionSettings {
   ocr: boolean;
   /** gzip the OCR JSONL (`--skip-compression-full` turns it off). */
   compressOcr: boolean;
-  /** Staging directory for the OCR file while it is written (must exist); nothing else is written. */
+  /**
+   * Staging directory (must exist) for a volume's work files: only used when the OCR JSONL or its
+   * out-of-order pages outgrow memory (see OcrJsonlWriter); nothing else is written.
+   */
   tempDir: string;
 }
 
@@ -126,7 +129,9 @@ export class ExtractionConsumer implements PlaintextConsumer {
     if (result.ocr?.status === 'ok') {
       const ocr = result.ocr;
       try {
-        const stored = await this.storage.putFull(ocr.fileName, createReadStream(ocr.jsonlPath), {
+        // In memory for all but huge volumes (a Buffer also spares S3 a streamed upload).
+        const body = ocr.data ?? createReadStream(ocr.jsonlPath ?? '');
+        const stored = await this.storage.putFull(ocr.fileName, body, {
           barcode,
           acquisition_date: localIsoTimestamp(this.now()),
           page_count: String(ocr.pageCount),

@@ -174,13 +174,14 @@ export class LocalStorage implements ArchiveStorage {
   }
 
   /**
-   * Remove temp files of killed writers anywhere under raw/, full/ and meta/ (each write already
-   * sweeps its own barcode/name; this is for a start-up clean-up). Cost: one directory listing per
-   * barcode directory. Returns the removed paths.
+   * Start-up clean-up: remove temp files of killed writers under full/ and meta/. raw/ is left out
+   * on purpose: it holds one directory per volume (10^6 listings at every start), and a raw write
+   * killed half-way leaves its volume unsynced, so the next write of that barcode (which sweeps its
+   * own directory first) removes the temp file. Returns the removed paths.
    */
   async sweepStaleTemps(): Promise<string[]> {
     const removed: string[] = [];
-    for (const root of [this.rawDir, this.fullDir, this.metaDir]) removed.push(...(await sweepStaleTempsUnder(root)));
+    for (const root of [this.fullDir, this.metaDir]) removed.push(...(await sweepStaleTempsUnder(root)));
     for (const path of removed) {
       this.onWarning({ code: 'stale_temp_removed', message: `removed stale temp file ${path}`, location: path });
     }
@@ -195,7 +196,8 @@ export class LocalStorage implements ArchiveStorage {
     assertSafeObjectName(name);
     const finalPath = join(root, ...name.split('/'));
     await mkdir(dirname(finalPath), { recursive: true });
-    await this.sweep(finalPath);
+    // No per-write sweep here: full/RUN/ holds one file per volume, and listing it on every write
+    // would make a long run quadratic. Stale temps there are swept once at start-up.
     const tmp = tempPathFor(finalPath, this.randomId(), 'partial');
     markActive(tmp);
     const pending = new LocalPendingObject({ finalPath, sink: new FileSink(tmp, this.sinkOptions), removeDirIfEmpty: false });

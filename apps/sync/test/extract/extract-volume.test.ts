@@ -46,7 +46,8 @@ describe('extractVolume', () => {
     expect(ocr.fileName).toBe('39015000000001_ocr.jsonl.gz');
     expect(ocr.compressed).toBe(true);
     expect(ocr.skippedFiles).toBe(0);
-    const data = await readFile(ocr.jsonlPath);
+    expect(ocr.jsonlPath).toBeNull(); // a small volume's OCR stays in memory
+    const data = ocr.data!;
     expect(ocr.bytes).toBe(data.length);
     expect(data[0]).toBe(0x1f); // gzip magic
     expect(parseJsonl(data, true)).toEqual(EXPECTED_LINES);
@@ -54,8 +55,23 @@ describe('extractVolume', () => {
     expect(raw).toContain('Ünïcödé'); // not \u-escaped
     expect(raw).toContain('😀');
 
-    // Only the JSONL is in the volume's work dir: no images, no temp files.
-    expect(await readdir(result.workDir)).toEqual(['39015000000001_ocr.jsonl.gz']);
+    // Nothing went to disk: no images, no temp files, not even a work dir.
+    expect(result.workDir).toBeNull();
+    expect(await readdir(sandbox.staging)).toEqual([]);
+    await result.dispose();
+  });
+
+  it('moves the OCR JSONL to a file in the work dir once it outgrows the memory budget', async () => {
+    const archive = await buildTarGz(volumeEntries('39015000000001', [6, 2, 5, 1, 4]));
+    const result = await run(archive, { maxOcrMemoryBytes: 10, maxHeldOcrBytes: 10 });
+    const ocr = result.ocr;
+    if (ocr?.status !== 'ok') throw new Error(`expected OCR, got ${JSON.stringify(ocr)}`);
+    expect(ocr.data).toBeNull();
+    const data = await readFile(ocr.jsonlPath!);
+    expect(ocr.bytes).toBe(data.length);
+    expect(parseJsonl(data, true)).toEqual(EXPECTED_LINES);
+    // Only the JSONL is left in the volume's work dir (the page spill file is gone).
+    expect(await readdir(result.workDir!)).toEqual(['39015000000001_ocr.jsonl.gz']);
     await result.dispose();
     expect(await readdir(sandbox.staging)).toEqual([]);
   });
@@ -71,7 +87,7 @@ describe('extractVolume', () => {
     const ocr = result.ocr;
     if (ocr?.status !== 'ok') throw new Error('expected OCR');
     expect(ocr.fileName).toBe('39015000000001_ocr.jsonl');
-    const data = await readFile(ocr.jsonlPath);
+    const data = ocr.data!;
     expect(data.toString('utf8')).toBe('"caf\uFFFD ok \uFFFD\uFFFDé"\n"two"\n');
     expect(parseJsonl(data, false)).toEqual(['caf\uFFFD ok \uFFFD\uFFFDé', 'two']);
   });
@@ -90,7 +106,7 @@ describe('extractVolume', () => {
     const result = await run(archive, { marc: false });
     expect(result.ocr).toMatchObject({ status: 'ok', pageCount: 2, skippedFiles: 5 });
     if (result.ocr?.status !== 'ok') throw new Error('expected OCR');
-    expect(parseJsonl(await readFile(result.ocr.jsonlPath), true)).toEqual(['', 'two']);
+    expect(parseJsonl(result.ocr.data!, true)).toEqual(['', 'two']);
   });
 
   it('reports volumes without MARC or OCR as such, leaving nothing behind', async () => {
@@ -101,7 +117,8 @@ describe('extractVolume', () => {
     const result = await run(archive);
     expect(result.marc).toEqual({ status: 'no_marc', reason: 'no_xml', xmlFiles: [] });
     expect(result.ocr).toEqual({ status: 'no_ocr', skippedFiles: 1 });
-    expect(await readdir(result.workDir)).toEqual([]);
+    expect(result.workDir).toBeNull();
+    expect(await readdir(sandbox.staging)).toEqual([]);
   });
 
   it('tries every XML file until one has a record', async () => {
@@ -145,8 +162,8 @@ describe('extractVolume', () => {
     const archive = await buildTarGz(order.map((page) => ({ name: pageName(page, 'txt'), content: text(page) })));
     const result = await run(archive, { marc: false, maxHeldOcrBytes: 8 * 1024 });
     if (result.ocr?.status !== 'ok') throw new Error('expected OCR');
-    const lines = parseJsonl(await readFile(result.ocr.jsonlPath), true);
+    const lines = parseJsonl(result.ocr.data!, true);
     expect(lines).toEqual(Array.from({ length: 62 }, (_, i) => (i + 1 === 2 ? '' : text(i + 1))));
-    expect(await readdir(result.workDir)).toEqual(['39015000000001_ocr.jsonl.gz']); // spill file removed
+    expect(await readdir(result.workDir!)).toEqual([]); // spill file removed; the JSONL is in memory
   });
 });

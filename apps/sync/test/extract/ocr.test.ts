@@ -112,22 +112,37 @@ describe('OcrJsonlWriter', () => {
     const writer = new OcrJsonlWriter(path, { compress: false });
     const pages = ['plain', 'line\nbreak "quoted" \\ \t', 'ünïcödé ✓ 😀', '', '\u0001control\u2028sep'];
     for (const page of pages) await writer.writePage(page);
-    const bytes = await writer.close();
-    const data = await readFile(path);
-    expect(bytes).toBe(data.length);
+    const output = await writer.close();
+    expect(output.path).toBeNull(); // small: kept in memory, no file made
+    expect(await readdir(sandbox.staging)).toEqual([]);
+    const data = output.data!;
+    expect(output.bytes).toBe(data.length);
     expect(data.toString('utf8').split('\n')[2]).toBe('"ünïcödé ✓ 😀"');
     expect(parseJsonl(data, false)).toEqual(pages);
   });
 
-  it('gzips at level 1 by default and never overwrites an existing file', async () => {
+  it('streams the gzip once the text is too large to compress in one go at the end', async () => {
+    const writer = new OcrJsonlWriter(join(sandbox.staging, 'big.jsonl.gz'));
+    const pages = Array.from({ length: 400 }, (_, i) => `page ${i} ` + 'ü word '.repeat(600)); // ~2 MiB of text
+    for (const page of pages) await writer.writePage(page);
+    const output = await writer.close();
+    expect(output.path).toBeNull();
+    expect(output.bytes).toBe(output.data!.length);
+    expect(parseJsonl(output.data!, true)).toEqual(pages);
+  });
+
+  it('gzips at level 1 by default, goes to the file beyond the memory budget, never overwrites it', async () => {
     const path = join(sandbox.staging, 'x.jsonl.gz');
-    const writer = new OcrJsonlWriter(path);
+    const writer = new OcrJsonlWriter(path, { maxMemoryBytes: 100 });
     for (let i = 0; i < 3000; i += 1) await writer.writePage(`page ${i} `.repeat(20));
-    await writer.close();
+    const output = await writer.close();
+    expect(output).toMatchObject({ data: null, path });
     const data = await readFile(path);
+    expect(output.bytes).toBe(data.length);
     expect(data.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
     expect(parseJsonl(data, true)).toHaveLength(3000);
-    const again = new OcrJsonlWriter(path);
+    const again = new OcrJsonlWriter(path, { maxMemoryBytes: 0 });
+    await again.writePage('x');
     await expect(again.close()).rejects.toMatchObject({ code: 'EEXIST' });
   });
 });

@@ -47,7 +47,7 @@ describe('extractVolume on simulator archives', () => {
 
         if (result.ocr?.status !== 'ok') throw new Error(`${barcode}: no OCR`);
         expect(result.ocr.pageCount).toBe(truth.ocrPages.length);
-        expect(parseJsonl(await readFile(result.ocr.jsonlPath), true), barcode).toEqual(truth.ocrPages);
+        expect(parseJsonl(result.ocr.data ?? (await readFile(result.ocr.jsonlPath!)), true), barcode).toEqual(truth.ocrPages);
         const pageFiles = truth.entries.filter((entry) => /(^|\/)[0-9]{8}\.txt$/.test(entry.path)).length;
         if (pageFiles < truth.ocrPages.length) withGap += 1;
         if ((truth.marcRecord.controlfields['008'] ?? '').length < 40) short008 += 1;

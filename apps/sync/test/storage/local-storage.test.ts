@@ -135,7 +135,7 @@ describe('LocalStorage specifics', () => {
     expect(warnings.map((w) => w.code)).toEqual(['stale_temp_removed', 'stale_temp_removed']);
   });
 
-  it('sweeps all stale temp files at start-up, leaving archives, sidecars and live temps', async () => {
+  it('sweeps stale temp files of full/ and meta/ at start-up; a raw one goes with the next write of its volume', async () => {
     const p = await storage.beginRaw('B7', meta);
     p.stream.end(Buffer.from('kept'));
     await p.commit();
@@ -151,9 +151,13 @@ describe('LocalStorage specifics', () => {
       await writeFile(f, 'junk');
     }
     const removed = await storage.sweepStaleTemps();
-    expect(removed.sort()).toEqual([...stale].sort());
+    expect(removed.sort()).toEqual(stale.slice(1).sort());
     expect(await readdir(join(dir, 'raw', 'B7'))).toHaveLength(2);
     expect(await readdir(join(dir, 'raw', 'B8'))).toHaveLength(1);
+    expect(await readdir(join(dir, 'raw', 'B9'))).toEqual(['.B9.tar.gz.99999999-aa.partial']);
+    const again = await storage.beginRaw('B9', meta);
+    expect(await readdir(join(dir, 'raw', 'B9'))).not.toContain('.B9.tar.gz.99999999-aa.partial');
+    await again.abort();
     await active.abort();
   });
 

@@ -3,7 +3,7 @@
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { openCatalogue } from '@grin/books';
@@ -41,6 +41,9 @@ export interface PhaseResult {
   bytes: number;
   maxRssMiB: number;
   maxLoopDelayMs: number;
+  /** Longest single GC pause of the main thread, and all GC time (to tell GC from blocking code). */
+  maxGcPauseMs: number;
+  gcMs: number;
   /** Bytes this process caused to be written to disk (/proc/self/io write_bytes). */
   diskWriteBytes: number;
   /** CPU seconds of this process, and of its finished children (gpg), during the phase. */
@@ -100,6 +103,14 @@ async function run(input: PhaseInput): Promise<PhaseResult> {
   await client.probe();
   let bytes = 0;
   const loop = monitorEventLoopDelay({ resolution: 10 });
+  const gc = { max: 0, total: 0 };
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gc.max = Math.max(gc.max, e.duration);
+      gc.total += e.duration;
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   const writesBefore = diskWrites();
   const cpuBefore = cpuTimes();
   loop.enable();
@@ -200,6 +211,7 @@ async function run(input: PhaseInput): Promise<PhaseResult> {
   }
   const seconds = (performance.now() - t0) / 1000;
   loop.disable();
+  gcObserver.disconnect();
   const diskWriteBytes = diskWrites() - writesBefore;
   const cpuAfter = cpuTimes();
   await decryptor.close();
@@ -211,6 +223,8 @@ async function run(input: PhaseInput): Promise<PhaseResult> {
     bytes,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
     maxLoopDelayMs: loop.max / 1e6,
+    maxGcPauseMs: gc.max,
+    gcMs: gc.total,
     diskWriteBytes,
     cpuSeconds: cpuAfter.self - cpuBefore.self,
     childCpuSeconds: cpuAfter.children - cpuBefore.children,

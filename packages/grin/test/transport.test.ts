@@ -114,6 +114,26 @@ describe('timeouts', () => {
     expect(received).toBe(12); // ~360 ms in total, each gap 60 ms < 200 ms
   });
 
+  for (const parseIn of ['worker', 'main'] as const) {
+    it(`fails a listing page that stalls mid-body, parsed in the ${parseIn} thread, and retries it`, async () => {
+      server.setHandler((_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.write('<html><body><table class="results"><tr class="heading"><td></td><td>Barcode</td></tr>');
+      });
+      const { client } = make({ idleTimeoutMs: 150, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 } });
+      const started = Date.now();
+      const error = await (async () => {
+        for await (const _ of client.listPages('_all_books', { pageSize: 10, parseIn })) {
+          // never reached
+        }
+      })().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NetworkError);
+      expect((error as Error).message).toMatch(/stall|idle|timeout|body/i);
+      expect(server.requests.filter((r) => r.path.includes('_all_books'))).toHaveLength(2);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    });
+  }
+
   it('fails a transfer that stalls for the idle timeout', async () => {
     server.setHandler((_req, res) => {
       res.writeHead(200, { etag: '"stall"', 'content-length': '100' });

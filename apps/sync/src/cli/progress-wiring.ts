@@ -1,4 +1,4 @@
-import type { ProgressReporter } from '@grin/progress';
+import { formatCount, type ProgressReporter } from '@grin/progress';
 import type { ConversionCounts } from '../convert/index.js';
 import type { PipelineStats } from '../pipeline/pipeline-stats.js';
 import type { ExtractionCounts } from '../stages/extraction-counts.js';
@@ -39,7 +39,7 @@ export function pushStats(stats: PipelineStats, reporter: ProgressReporter, extr
   reporter.setExtra('skipped', stats.skipped);
   reporter.setExtra('not on GRIN', stats.unavailable > 0 ? stats.unavailable : null);
   reporter.setExtra('failed', stats.failed > 0 ? stats.failed : null);
-  reporter.setExtra('sizes known', `${stats.sizesKnown}/${stats.selected}`);
+  reporter.setExtra('sizes known', `${formatCount(stats.sizesKnown)}/${formatCount(stats.selected)}`);
   if (extras.conversions !== undefined) reporter.setExtra('conversions', conversionBrief(extras.conversions()));
   if (extras.extraction !== undefined) reporter.setExtra('extract', extractionBrief(extras.extraction));
 }
@@ -48,7 +48,7 @@ export function pushStats(stats: PipelineStats, reporter: ProgressReporter, extr
 export function conversionBrief(c: ConversionCounts): string | null {
   const parts: string[] = [];
   const put = (n: number, label: string): void => {
-    if (n > 0) parts.push(`${n} ${label}`);
+    if (n > 0) parts.push(`${formatCount(n)} ${label}`);
   };
   put(c.requested, 'requested');
   put(c.already_in_process, 'in process');
@@ -64,11 +64,11 @@ export function conversionBrief(c: ConversionCounts): string | null {
 /** e.g. `12 MARC, 1 no MARC, 13 OCR (2,345 pages), 1 failed`; null while nothing happened. */
 export function extractionBrief(e: ExtractionCounts): string | null {
   const parts: string[] = [];
-  if (e.marcExtracted > 0) parts.push(`${e.marcExtracted} MARC`);
-  if (e.marcMissing > 0) parts.push(`${e.marcMissing} no MARC`);
-  if (e.ocrExtracted > 0) parts.push(`${e.ocrExtracted} OCR (${e.ocrPages.toLocaleString('en-US')} pages)`);
-  if (e.ocrMissing > 0) parts.push(`${e.ocrMissing} no OCR`);
-  if (e.failures > 0) parts.push(`${e.failures} failed`);
+  if (e.marcExtracted > 0) parts.push(`${formatCount(e.marcExtracted)} MARC`);
+  if (e.marcMissing > 0) parts.push(`${formatCount(e.marcMissing)} no MARC`);
+  if (e.ocrExtracted > 0) parts.push(`${formatCount(e.ocrExtracted)} OCR (${formatCount(e.ocrPages)} pages)`);
+  if (e.ocrMissing > 0) parts.push(`${formatCount(e.ocrMissing)} no OCR`);
+  if (e.failures > 0) parts.push(`${formatCount(e.failures)} failed`);
   return parts.length === 0 ? null : parts.join(', ');
 }
 

@@ -73,7 +73,21 @@ export async function runQueues(input: RunQueuesInput): Promise<{ runs: QueueRun
     }
     const stats = new PipelineStats();
     tally.current = stats;
-    const opened = part.open({ client: input.client, signal: shutdown.drain, catalogue: input.catalogue, requester, log, added: input.added, write: true });
+    // Ends what the part started beside the run (GRIN's listing being counted) with the queue.
+    const partDone = new AbortController();
+    const opened = part.open({
+      client: input.client,
+      signal: AbortSignal.any([shutdown.drain, partDone.signal]),
+      catalogue: input.catalogue,
+      requester,
+      log,
+      added: input.added,
+      write: true,
+      // A counted total is only a start: the source's own end sets the exact one (never undone).
+      onTotal: (total) => {
+        if (stats.selectionTotal === null) stats.selectionTotal = total;
+      },
+    });
     const reporter = createReporter({
       operation: parts.length > 1 ? `Syncing ${part.describe} (queue ${i + 1} of ${parts.length})` : `Syncing ${part.describe}`,
       unit: 'book',
@@ -115,6 +129,7 @@ export async function runQueues(input: RunQueuesInput): Promise<{ runs: QueueRun
       input.onReporter(undefined);
       throw error;
     } finally {
+      partDone.abort();
       stopProgress();
     }
     const selection = opened.counts?.();

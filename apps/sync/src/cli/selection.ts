@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { resolveUserPath } from '@grin/run';
 import { CatalogueQueueSource, type ConversionRequester, type QueueSelectionCounts } from '../convert/index.js';
 import { barcodesFromArgument, barcodesFromFile, type BarcodeList } from '../select/barcode-sources.js';
-import { convertedBarcodes, takeFirst } from '../select/converted-selector.js';
+import { convertedBarcodes, countConvertedBarcodes, takeFirst } from '../select/converted-selector.js';
 import type { QueueName, Selection } from './parse-args.js';
 
 /**
@@ -51,6 +51,8 @@ export interface SourceContext {
   log: (line: string) => void;
   /** Barcodes added to the catalogue because collect never saw them. */
   added: { count: number; sample: string[] };
+  /** Told the selection's size once it is known after the start (GRIN's listing counted). */
+  onTotal?: (total: number) => void;
   /** False in a dry run: no catalogue rows are added. */
   write: boolean;
 }
@@ -70,7 +72,9 @@ export async function prepareSelection(
           describe: `GRIN's _converted listing${first}`,
           catalogueQueue: null,
           first: null,
-          open: (ctx) => ({
+          open: (ctx) => {
+            if (ctx.onTotal !== undefined) countInBackground(ctx, limit, ctx.onTotal);
+            return {
             total: null,
             source: withCatalogueRows(
               takeFirst(
@@ -82,7 +86,8 @@ export async function prepareSelection(
               ),
               ctx,
             ),
-          }),
+            };
+          },
         };
       }
       return {
@@ -162,4 +167,15 @@ async function* withCatalogueRows(source: AsyncIterable<string>, ctx: SourceCont
     noteAdded(ctx, catalogue.ensureBooks(batch));
     yield* batch;
   }
+}
+
+/**
+ * Counts GRIN's `_converted` listing beside the run, so the progress display gets a total (and an
+ * ETA) long before the pipeline's own walk reaches the end of a long listing. A failure only
+ * leaves the total unknown: the pipeline's walk reports listing errors itself.
+ */
+function countInBackground(ctx: SourceContext, limit: number | undefined, onTotal: (total: number) => void): void {
+  countConvertedBarcodes(ctx.client, { signal: ctx.signal, ...(limit === undefined ? {} : { max: limit }) })
+    .then(onTotal)
+    .catch(() => undefined);
 }

@@ -31,6 +31,24 @@ export async function* convertedBarcodes(client: GrinClient, options: ConvertedS
   }
 }
 
+/**
+ * How many valid barcodes GRIN's `_converted` listing holds, counted by a separate walk that keeps
+ * no barcodes (one request per page; the walk that feeds the pipeline is paced by the pipeline and
+ * only reaches the end of a long listing near the end of the run). Stops early at `max`.
+ */
+export async function countConvertedBarcodes(client: GrinClient, options: { signal?: AbortSignal; pageSize?: number; max?: number } = {}): Promise<number> {
+  const pages = client.listPages('_converted', {
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
+  });
+  let n = 0;
+  for await (const page of pages) {
+    for (const row of page.rows) if (isValidBarcode(row.barcode)) n++;
+    if (options.max !== undefined && n >= options.max) return options.max;
+  }
+  return n;
+}
+
 /** The first `limit` items of `source` (all when `limit` is undefined); stops pulling after that. */
 export async function* takeFirst<T>(source: AsyncIterable<T>, limit: number | undefined): AsyncGenerator<T> {
   if (limit === undefined) {

@@ -37,6 +37,13 @@ interface Sidecar extends Omit<ArchiveTruth, 'encryptedPath' | 'plaintextPath'> 
  * callers; at most `concurrency` run at once. A `BARCODE.json` sidecar, written last, marks a
  * complete cache entry so a restarted simulator with the same seed and cacheDir reuses it.
  */
+/**
+ * Truths kept in memory (the most recently used). A truth holds the volume's page texts and MARC
+ * record (tens of KB), so keeping every one made a long simulated sync grow by ~30 MB per 1,000
+ * volumes; an evicted one is read back from its cache sidecar.
+ */
+const TRUTHS_KEPT = 1_000;
+
 export class ArchiveStore {
   private readonly truths = new Map<string, ArchiveTruth>();
   private readonly inflight = new Map<string, Promise<ArchiveTruth>>();
@@ -48,16 +55,18 @@ export class ArchiveStore {
 
   get(book: SimulatedBook): Promise<ArchiveTruth> {
     const known = this.truths.get(book.barcode);
-    if (known) return Promise.resolve(known);
+    if (known) {
+      this.remember(known);
+      return Promise.resolve(known);
+    }
     return this.exclusive(book.barcode, () => this.loadOrGenerate(book));
   }
 
   /** Truth plus an fd opened in the same tick, so a concurrent replacement cannot mismatch them. */
   async openForRead(book: SimulatedBook): Promise<{ truth: ArchiveTruth; fd: number }> {
-    await this.get(book);
+    let truth = await this.get(book);
     const pending = this.inflight.get(book.barcode);
-    if (pending) await pending;
-    const truth = this.truths.get(book.barcode) as ArchiveTruth;
+    if (pending) truth = await pending;
     return { truth, fd: openSync(truth.encryptedPath, 'r') };
   }
 
@@ -70,10 +79,20 @@ export class ArchiveStore {
       );
       renameSync(encrypted.tmpPath, old.encryptedPath);
       const truth: ArchiveTruth = { ...old, etag: encrypted.md5, encryptedSize: encrypted.size };
-      this.truths.set(book.barcode, truth);
+      this.remember(truth);
       await this.writeSidecar(truth, this.targetBytes(book));
       return truth;
     });
+  }
+
+  /** Keeps `truth` as the most recently used, dropping the least recently used beyond the bound. */
+  private remember(truth: ArchiveTruth): void {
+    this.truths.delete(truth.barcode);
+    this.truths.set(truth.barcode, truth);
+    if (this.truths.size > TRUTHS_KEPT) {
+      const oldest = this.truths.keys().next().value as string;
+      this.truths.delete(oldest);
+    }
   }
 
   async close(): Promise<void> {
@@ -99,7 +118,7 @@ export class ArchiveStore {
     const known = this.truths.get(book.barcode);
     if (known) return known;
     const truth = (await this.loadSidecar(book)) ?? (await this.withSlot(() => this.generate(book)));
-    this.truths.set(book.barcode, truth);
+    this.remember(truth);
     return truth;
   }
 

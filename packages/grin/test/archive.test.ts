@@ -1,28 +1,10 @@
 import { createHash } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { NetworkError, ProtocolError, type GrinClient } from '../src/index.js';
-import { startFixtureServer, type FixtureServer } from './helpers/fixture-server.js';
-import { testClient } from './helpers/test-client.js';
+import { describe, expect, it } from 'vitest';
+import { NetworkError, ProtocolError } from '../src/index.js';
+import { useFixtureClients } from './helpers/fixture-clients.js';
 
-let server: FixtureServer;
-let clients: GrinClient[] = [];
+const { server, make } = useFixtureClients();
 const ARCHIVE = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 31) % 256));
-
-beforeAll(async () => {
-  server = await startFixtureServer();
-});
-afterAll(() => server.close());
-afterEach(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  clients = [];
-  server.requests.length = 0;
-});
-
-function make(extra: Parameters<typeof testClient>[1] = {}) {
-  const t = testClient(server, extra);
-  clients.push(t.client);
-  return t;
-}
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const parts: Buffer[] = [];

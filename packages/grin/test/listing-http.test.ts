@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   CursorRejectedError,
   ProtocolError,
@@ -9,11 +9,10 @@ import {
   unpackListingRows,
 } from '../src/index.js';
 import { barcodeAt, listingPageHtml } from '../bench/listing-page-html.js';
-import { startFixtureServer, type FixtureServer } from './helpers/fixture-server.js';
-import { testClient } from './helpers/test-client.js';
+import { useFixtureClients } from './helpers/fixture-clients.js';
 
-let server: FixtureServer;
-let clients: GrinClient[] = [];
+let parseIn: 'main' | 'worker' = 'main';
+const { server, make } = useFixtureClients(() => ({ parseIn }));
 const TOTAL = 23;
 
 interface ListingBehaviour {
@@ -51,23 +50,6 @@ function serveListing(behaviour: ListingBehaviour): { served: string[]; onServe:
   return { served, onServe: (fn) => (listener = fn) };
 }
 
-beforeAll(async () => {
-  server = await startFixtureServer();
-});
-afterAll(() => server.close());
-afterEach(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  clients = [];
-  server.requests.length = 0;
-});
-
-let parseIn: 'main' | 'worker' = 'main';
-
-function make(extra: Parameters<typeof testClient>[1] = {}) {
-  const t = testClient(server, { parseIn, ...extra });
-  clients.push(t.client);
-  return t;
-}
 
 async function collect(client: GrinClient, opts: ListPagesOptions): Promise<ListingPage[]> {
   const pages: ListingPage[] = [];

@@ -1,27 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { classifyConversionStatus, NetworkError, QueueFullError, type GrinClient } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { classifyConversionStatus, NetworkError, QueueFullError } from '../src/index.js';
 import { headingRow, page } from './helpers/pages.js';
-import { startFixtureServer, type FixtureServer } from './helpers/fixture-server.js';
-import { testClient } from './helpers/test-client.js';
+import { useFixtureClients } from './helpers/fixture-clients.js';
 
-let server: FixtureServer;
-let clients: GrinClient[] = [];
-
-beforeAll(async () => {
-  server = await startFixtureServer();
-});
-afterAll(() => server.close());
-afterEach(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  clients = [];
-  server.requests.length = 0;
-});
-
-function make(extra: Parameters<typeof testClient>[1] = {}) {
-  const t = testClient(server, extra);
-  clients.push(t.client);
-  return t;
-}
+const { server, make } = useFixtureClients();
 
 async function all<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

@@ -1,26 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { NetworkError, NotFoundError, QueueFullError, ServerError, type GrinClient } from '../src/index.js';
-import { startFixtureServer, type FixtureServer } from './helpers/fixture-server.js';
-import { testClient } from './helpers/test-client.js';
+import { describe, expect, it } from 'vitest';
+import { NetworkError, NotFoundError, QueueFullError, ServerError } from '../src/index.js';
+import { useFixtureClients } from './helpers/fixture-clients.js';
 
-let server: FixtureServer;
-let clients: GrinClient[] = [];
-
-beforeAll(async () => {
-  server = await startFixtureServer();
-});
-afterAll(() => server.close());
-afterEach(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  clients = [];
-  server.requests.length = 0;
-});
-
-function make(extra: Parameters<typeof testClient>[1] = {}) {
-  const t = testClient(server, extra);
-  clients.push(t.client);
-  return t;
-}
+const { server, make } = useFixtureClients();
 
 /** Answers the first `failures.length` requests with the given failures, then 200. */
 function failThenOk(failures: Array<(res: import('node:http').ServerResponse) => void>) {

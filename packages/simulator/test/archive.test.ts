@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulatedBook } from '../src/index.js';
 import { planArchive } from '../src/archive/archivePlan.js';
 import { expectedMarcColumns } from '../src/archive/expectedMarc.js';
@@ -12,7 +12,8 @@ import { generateMarcRecord } from '../src/archive/marcRecord.js';
 import { renderMets } from '../src/archive/metsXml.js';
 import { seedKey } from '../src/library/random.js';
 import { extractMarcColumns, findMarcRecord, gpgDecrypt, listTarGz } from './helpers/archiveTools.js';
-import { startTestSim, type TestSim } from './helpers/http.js';
+import type { TestSim } from './helpers/http.js';
+import { useTestSims } from './helpers/testSims.js';
 
 const exec = promisify(execFile);
 let work: string;
@@ -23,17 +24,7 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-let running: TestSim[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((t) => t.sim.close()));
-  running = [];
-});
-
-async function sim(options: Parameters<typeof startTestSim>[0]): Promise<TestSim> {
-  const t = await startTestSim(options);
-  running.push(t);
-  return t;
-}
+const sim = useTestSims();
 
 function convertedBooks(t: TestSim, count: number, predicate: (b: SimulatedBook) => boolean = () => true): SimulatedBook[] {
   const out: SimulatedBook[] = [];
@@ -158,7 +149,6 @@ describe('archives', () => {
     expect(stderr).toContain('CAST5');
     expect(sha256(await readFile(out))).toBe(truth.plaintextSha256);
     await t.sim.close();
-    running = [];
 
     const again = await sim({ books: 300, seed: 44, archiveBytes: 3 * 1024 * 1024, legacyCipherFraction: 1, cacheDir });
     const head = await again.get(again.lib(`${book!.barcode}.tar.gz.gpg`), { method: 'HEAD' });

@@ -4,21 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GRIN_SCOPES } from '../src/index.js';
-import { httpRequest, startTestSim, type TestSim } from './helpers/http.js';
+import { httpRequest, type TestSim } from './helpers/http.js';
+import { useTestSims } from './helpers/testSims.js';
 
-let running: TestSim[] = [];
 const dirs: string[] = [];
+// Registered before the simulators' hook, so it runs after it (vitest runs after-hooks in reverse).
 afterEach(async () => {
-  await Promise.all(running.map((t) => t.sim.close()));
-  running = [];
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
-
-async function sim(options: Parameters<typeof startTestSim>[0]): Promise<TestSim> {
-  const t = await startTestSim(options);
-  running.push(t);
-  return t;
-}
+const sim = useTestSims();
 
 function tokenRequest(t: TestSim, form: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
   return httpRequest(t.sim.tokenUrl, {

@@ -1,17 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { FaultRule, SimulatedBook } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import type { FaultRule, SimulatedBook, SimulatorOptions } from '../src/index.js';
 import { dechunk, rawRequest, startTestSim, type TestSim } from './helpers/http.js';
+import { useTestSims } from './helpers/testSims.js';
 
-let running: TestSim[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((t) => t.sim.close()));
-  running = [];
-});
+const startSim = useTestSims();
 
-async function sim(faults: FaultRule[], extra: Parameters<typeof startTestSim>[0] = {}): Promise<TestSim> {
-  const t = await startTestSim({ books: 600, seed: 50, ...extra, faults });
-  running.push(t);
-  return t;
+function sim(faults: FaultRule[], extra: SimulatorOptions = {}): Promise<TestSim> {
+  return startSim({ books: 600, seed: 50, ...extra, faults });
 }
 
 function converted(t: TestSim): SimulatedBook {

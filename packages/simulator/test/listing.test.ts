@@ -1,19 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ListName, SimulatedBook, SimulatorOptions } from '../src/index.js';
-import { startTestSim, type TestSim } from './helpers/http.js';
+import type { TestSim } from './helpers/http.js';
+import { useTestSims } from './helpers/testSims.js';
 import { findNextHref, normaliseHeader, type ParsedPage, parseListingPage, type Row } from './helpers/listingParser.js';
 
-let running: TestSim[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((t) => t.sim.close()));
-  running = [];
-});
-
-async function sim(options: SimulatorOptions): Promise<TestSim> {
-  const t = await startTestSim(options);
-  running.push(t);
-  return t;
-}
+const sim = useTestSims();
 
 interface Crawl {
   pages: ParsedPage[];

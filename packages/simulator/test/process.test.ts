@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BARCODE_SEARCH_COLUMNS, type GrinState, PROCESS_STATUS } from '../src/index.js';
-import { startTestSim, type TestSim } from './helpers/http.js';
+import type { TestSim } from './helpers/http.js';
+import { useTestSims } from './helpers/testSims.js';
 
-let running: TestSim[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((t) => t.sim.close()));
-  running = [];
-});
-
-async function sim(options: Parameters<typeof startTestSim>[0]): Promise<TestSim> {
-  const t = await startTestSim(options);
-  running.push(t);
-  return t;
-}
+const sim = useTestSims();
 
 function firstWith(t: TestSim, predicate: (b: ReturnType<TestSim['sim']['library']['book']>) => boolean): string {
   for (let i = 0; i < t.sim.library.size; i++) {
@@ -77,7 +68,6 @@ describe('_process', () => {
       if ((['CHECKED_IN', 'NEW', 'PREVIOUSLY_DOWNLOADED'] as GrinState[]).includes(b.state) && !b.conversionFailure) candidates.push(b.barcode);
     }
     await t.sim.close();
-    running = [];
     const limited = await sim({ books: 2000, seed: 13, conversionDelayMs: 1e12, queueLimit: base + 2 });
     const first = await limited.get(`${limited.lib('_process')}?barcodes=${candidates[0]},${candidates[1]}`);
     expect(first.status).toBe(200);

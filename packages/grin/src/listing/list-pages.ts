@@ -5,6 +5,7 @@ import { withRetry } from '../http/retry.js';
 import { toNetworkError } from '../http/network-error.js';
 import { abortReason } from '../http/sleep.js';
 import type { ListingPage, ListPagesOptions, PackedListingPage, ParseLocation } from '../types.js';
+import { hasCursor } from './cursor-links.js';
 import type { PageRows, ParsedPage, RowFormat } from './page-rows.js';
 import { ListingWorkerError } from './worker-error.js';
 
@@ -16,11 +17,6 @@ interface FetchPageOptions {
   /** Accept a page without a listing table as an empty page (e.g. an empty `_failed`). */
   allowMissingTable: boolean;
   signal: AbortSignal;
-}
-
-/** True when a listing URL carries a pagination cursor. */
-export function hasCursor(url: string): boolean {
-  return url.includes('first=') || url.includes('ctoken=');
 }
 
 /** URL of page 1 of a listing. */

@@ -89,7 +89,7 @@ export class ListingParser {
     return {
       rows: t.rows,
       rowsWithoutBarcode: t.rowsWithoutBarcode,
-      nextHref: t.nextHref ?? t.arrowHref,
+      nextHref: t.links.next,
       unavailable: this.unavailable,
       tableFound: t.tableFound,
       tableComplete: t.tableComplete,

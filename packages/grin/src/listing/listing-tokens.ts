@@ -1,6 +1,7 @@
 import type { QuoteType, TokenizerCallbacks } from 'htmlparser2';
 import type { ListingRow } from '../types.js';
 import { ChunkText } from './chunk-text.js';
+import { CursorLinks } from './cursor-links.js';
 import {
   TAG_A,
   TAG_CELL,
@@ -18,16 +19,14 @@ import { TagAttributes } from './tag-attributes.js';
 
 const HEADING_CLASS = /(?:^|\s)heading(?:\s|$)/;
 const HD3_CLASS = /(?:^|\s)hd3(?:\s|$)/;
-const NEXT_WORD = /next/;
-const NEXT_ARROW = />|\u00bb|\u203a/;
 
 /**
  * The listing page state machine, driven by htmlparser2's Tokenizer (not its Parser: no element
  * stack, no attribute objects, no lower-cased name strings). Implied closes are handled here the
  * way the HTML rules (and htmlparser2's Parser) apply them to tables: a new `tr` closes the open
  * row, a new cell the open cell, `</tr>` the open cell, `</table>` (or the end of input) the open
- * row; an `a` opening closes an open link. Only the listing table's cells and cursor links have
- * their text or attributes read.
+ * row; an `a` opening closes an open link. Only the listing table's cells and cursor links (see
+ * {@link CursorLinks}) have their text or attributes read.
  */
 export class ListingTokens implements TokenizerCallbacks {
   readonly text = new ChunkText();
@@ -37,6 +36,8 @@ export class ListingTokens implements TokenizerCallbacks {
   rowsWithoutBarcode = 0;
   tableFound = false;
   tableComplete = false;
+  /** The pagination links found on the page. */
+  readonly links = new CursorLinks();
 
   private tableDepth = 0;
   /** Depth of the listing table while it is open; -1 otherwise. */
@@ -67,23 +68,16 @@ export class ListingTokens implements TokenizerCallbacks {
   /** spanDepth at which the open span.hd3 started; -1 when not inside one. */
   private hd3SpanDepth = -1;
 
-  private anchorHref: string | null = null;
-  private anchorText = '';
-  /** First cursor link whose text says "next". */
-  nextHref: string | null = null;
-  /** First cursor link whose text is only an arrow (`>`, `»`, `›`): used when no "next" link exists. */
-  arrowHref: string | null = null;
-
   // --- tokenizer callbacks --------------------------------------------------------------------
 
   ontext(start: number, end: number): void {
     this.text.release(start);
     if (this.inCell && this.cellWanted) this.addText(this.text.slice(start, end));
-    else if (this.anchorHref !== null) this.anchorText += this.text.slice(start, end);
+    else if (this.links.open) this.links.addText(this.text.slice(start, end));
   }
 
   ontextentity(codePoint: number): void {
-    if ((this.inCell && this.cellWanted) || this.anchorHref !== null) this.addText(String.fromCodePoint(codePoint));
+    if ((this.inCell && this.cellWanted) || this.links.open) this.addText(String.fromCodePoint(codePoint));
   }
 
   onopentagname(start: number, end: number): void {
@@ -93,7 +87,7 @@ export class ListingTokens implements TokenizerCallbacks {
     // Attributes are read from rows (class), links, and the checkbox/spans/images that matter.
     this.attrs.start(
       tag === TAG_TR || tag === TAG_A || (tag === TAG_SPAN && this.inCell && this.rowIsHeading) ||
-        (tag === TAG_INPUT && this.inCell && this.checkboxValue === null) || (tag === TAG_IMG && this.anchorHref !== null),
+        (tag === TAG_INPUT && this.inCell && this.checkboxValue === null) || (tag === TAG_IMG && this.links.open),
     );
   }
 
@@ -127,21 +121,21 @@ export class ListingTokens implements TokenizerCallbacks {
     switch (tagAt(this.text, start, end)) {
       // A link left open inside a cell, row or table ends with it (HTML's implied close).
       case TAG_TABLE:
-        this.closeAnchor();
+        this.links.close();
         if (this.tableDepth === 0) return;
         if (this.tableDepth === this.listingDepth) this.closeListing(true);
         this.tableDepth -= 1;
         return;
       case TAG_TR:
-        this.closeAnchor();
+        this.links.close();
         if (this.inRow && this.tableDepth === this.listingDepth) this.closeRow();
         return;
       case TAG_CELL:
-        this.closeAnchor();
+        this.links.close();
         if (this.inCell && this.tableDepth === this.listingDepth) this.closeCell();
         return;
       case TAG_A:
-        this.closeAnchor();
+        this.links.close();
         return;
       case TAG_SPAN:
         if (this.inCell && this.spanDepth > 0) {
@@ -155,7 +149,7 @@ export class ListingTokens implements TokenizerCallbacks {
 
   onend(): void {
     if (this.listingDepth >= 0) this.closeListing(false);
-    this.closeAnchor();
+    this.links.close();
   }
 
   oncdata(): void {}
@@ -177,14 +171,9 @@ export class ListingTokens implements TokenizerCallbacks {
         if (this.inRow && this.tableDepth === this.listingDepth) this.openCell();
         return;
       case TAG_A: {
-        this.closeAnchor();
         const href = this.attrs.href;
-        if (href === null) return;
-        if (this.inCell && this.cellHref === null) this.cellHref = href;
-        if (this.nextHref === null && (href.includes('first=') || href.includes('ctoken='))) {
-          this.anchorHref = href;
-          this.anchorText = '';
-        }
+        this.links.openLink(href);
+        if (href !== null && this.inCell && this.cellHref === null) this.cellHref = href;
         return;
       }
       case TAG_SPAN:
@@ -204,7 +193,7 @@ export class ListingTokens implements TokenizerCallbacks {
         }
         return;
       case TAG_IMG:
-        if (this.attrs.wanted && this.anchorHref !== null) this.anchorText += this.attrs.alt ?? '';
+        if (this.attrs.wanted) this.links.addText(this.attrs.alt ?? '');
         return;
       default:
     }
@@ -215,15 +204,7 @@ export class ListingTokens implements TokenizerCallbacks {
       this.cellText = this.cellText === '' ? text : this.cellText + text;
       if (this.hd3SpanDepth >= 0) this.hd3Text += text;
     }
-    if (this.anchorHref !== null) this.anchorText += text;
-  }
-
-  private closeAnchor(): void {
-    if (this.anchorHref === null) return;
-    const text = this.anchorText.toLowerCase();
-    if (NEXT_WORD.test(text)) this.nextHref = this.anchorHref;
-    else if (this.arrowHref === null && NEXT_ARROW.test(text)) this.arrowHref = this.anchorHref;
-    this.anchorHref = null;
+    this.links.addText(text);
   }
 
   private closeListing(explicit: boolean): void {

@@ -2,25 +2,13 @@ import type { BarcodeMapping } from './barcodeMapping.js';
 import { formatGrinMinutes } from './grinDate.js';
 import { hash3, Rng } from './random.js';
 import { generateTitle } from './titleGenerator.js';
-import type { ConversionFailure, GrinState } from '../types.js';
+import type { ConversionFailure, GrinState, SimulatedBook } from '../types.js';
 
-/** A book as derived from (seed, index), before runtime state (conversions) is applied. */
-export interface BaseBook {
-  index: number;
-  /** Before runtime conversions: true for CONVERTED. */
-  archiveAvailable: boolean;
-  barcode: string;
-  title: string;
-  state: GrinState;
-  scannedDate: string | null;
-  analyzedDate: string | null;
-  convertedDate: string | null;
-  downloadedDate: string | null;
-  processedDate: string | null;
-  ocrDate: string | null;
-  googleBooksLink: string;
-  conversionFailure: ConversionFailure | null;
-}
+/**
+ * A book as derived from (seed, index), before runtime state (conversions) is applied
+ * (`archiveAvailable` is then true for CONVERTED), and without the enrichment columns.
+ */
+export type BaseBook = Omit<SimulatedBook, 'enrichment'>;
 
 const STATE_SALT = 0x57a7e;
 const FAILURE_SALT = 0xfa11ed;

@@ -2,7 +2,6 @@ export { runSync, type StopReason, type SyncRunOptions, type SyncRunResult, type
 export { runQueuePipeline, type QueuePipelineOptions, type QueuePipelineResult, type StageSpec } from './pipeline/run-queue-pipeline.js';
 export { BoundedQueue, QUEUE_END } from './pipeline/bounded-queue.js';
 export { PipelineStats, type OutcomeKind } from './pipeline/pipeline-stats.js';
-export { Permits } from './pipeline/permits.js';
 export { checkVolume } from './stages/check-volume.js';
 export { transferVolume } from './stages/transfer-volume.js';
 export type { ConsumerRun, ConsumerVolume, PlaintextConsumer } from './stages/plaintext-consumer.js';

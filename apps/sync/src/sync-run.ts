@@ -1,8 +1,7 @@
 import { setMaxListeners } from 'node:events';
-import type { GrinClient } from '@grin/client';
+import { abortableSleep, Semaphore, type GrinClient } from '@grin/client';
 import type { Decryptor } from './decrypt/index.js';
 import { PipelineStats } from './pipeline/pipeline-stats.js';
-import { Permits } from './pipeline/permits.js';
 import { runQueuePipeline } from './pipeline/run-queue-pipeline.js';
 import { checkVolume } from './stages/check-volume.js';
 import { guardedEvents } from './stages/guarded-events.js';
@@ -119,7 +118,7 @@ export async function runSync(o: SyncRunOptions): Promise<SyncRunResult> {
     events: guardedEvents(o.events),
     recordedEtag: o.recordedEtag,
     stats,
-    permits: new Permits(o.downloadConcurrency, (n) => (stats.downloadsActive = n)),
+    permits: new Semaphore(o.downloadConcurrency, (n) => (stats.downloadsActive = n)),
     force: o.force ?? false,
     skipSynced: o.skipSynced ?? false,
     headPolicy: o.headPolicy ?? 'when-stored',
@@ -261,19 +260,4 @@ async function* countingSource(source: AsyncIterable<string>, stats: PipelineSta
     yield barcode;
   }
   stats.selectionTotal = n;
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

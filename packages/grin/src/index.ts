@@ -38,6 +38,8 @@ export { packListingRows, unpackListingRows } from './listing/packed-rows.js';
 export { warmUpListingParser } from './listing/warm-up.js';
 export { backoffDelay, parseRetryAfter } from './http/backoff.js';
 export { TokenBucket, type TokenBucketOptions } from './http/rate-limiter.js';
+export { Semaphore } from './http/semaphore.js';
+export { defaultSleep as abortableSleep } from './http/sleep.js';
 export { classifyConversionStatus } from './conversion.js';
 export { runAuthSetup, type AuthSetupOptions, type AuthSetupResult } from './auth/setup-flow.js';
 export { grinAuthMain, type CliIo } from './cli/grin-auth-main.js';

@@ -134,7 +134,8 @@ export async function runQueues(input: RunQueuesInput): Promise<{ runs: QueueRun
     }
     const selection = opened.counts?.();
     tally.finishQueue(stats, selection === undefined ? undefined : { 'selection:in_process': selection.inProcess, 'selection:conversion_failed': selection.conversionFailed, 'selection:invalid': selection.invalid });
-    reporter.finish({ status: reporterStatus(result), ...(finishMessage(result, o.maxConsecutiveFailures) === undefined ? {} : { message: finishMessage(result, o.maxConsecutiveFailures) as string }) });
+    const message = finishMessage(result, o.maxConsecutiveFailures);
+    reporter.finish({ status: reporterStatus(result), ...(message === undefined ? {} : { message }) });
     input.onReporter(undefined);
     runs.push({ part, result, ...(selection === undefined ? {} : { selection }) });
     const empty = emptyQueueWarning(part, result, input.catalogue);

@@ -49,14 +49,17 @@ export async function checkVolume(barcode: string, ctx: SyncContext): Promise<Tr
   }
 
   let head: ArchiveInfo;
+  // After the HEAD: the catalogue's synced ETag, looked up at most once (and only when needed).
+  let recordedCache: string | null | undefined;
+  const recorded = (): string | null => (recordedCache === undefined ? (recordedCache = ctx.recordedEtag(barcode)) : recordedCache);
   try {
     head = await ctx.client.headArchive(barcode, { signal: ctx.abort });
   } catch (error) {
     if (ctx.abort.aborted) return { kind: 'aborted', barcode };
     stats.checked++;
     if (error instanceof NotFoundError) {
-      if (usable !== null && (ctx.consumers.length === 0 || ctx.recordedEtag(barcode) === usable.encryptedEtag)) {
-        return reconcile(barcode, usable, null, ctx, 'in_storage_not_on_grin');
+      if (usable !== null && (ctx.consumers.length === 0 || recorded() === usable.encryptedEtag)) {
+        return reconcile(barcode, usable, null, recorded(), ctx, 'in_storage_not_on_grin');
       }
       if (usable !== null) {
         // GRIN no longer has it, but storage does and the extraction stages never completed for it.
@@ -74,9 +77,9 @@ export async function checkVolume(barcode: string, ctx: SyncContext): Promise<Tr
   const sameVersion = usable !== null && usable.encryptedEtag === head.etag;
   // With consumers (extraction) a stored archive the catalogue does not know may lack their
   // outputs: the stored copy is read back for them (no download).
-  const unrecorded = sameVersion && ctx.consumers.length > 0 && ctx.recordedEtag(barcode) !== head.etag;
+  const unrecorded = sameVersion && ctx.consumers.length > 0 && recorded() !== head.etag;
   if (!ctx.force && sameVersion && !unrecorded) {
-    return reconcile(barcode, usable, head, ctx, 'etag_match');
+    return reconcile(barcode, usable, head, recorded(), ctx, 'etag_match');
   }
   if (!ctx.force && unrecorded) {
     events.checked(barcode, { etag: head.etag, sizeBytes: head.size });
@@ -102,10 +105,11 @@ function reconcile(
   barcode: string,
   stored: RawArchiveStat & { encryptedEtag: string },
   head: ArchiveInfo | null,
+  recordedEtag: string | null,
   ctx: SyncContext,
   reason: 'etag_match' | 'in_storage_not_on_grin',
 ): VolumeOutcome {
-  if (ctx.recordedEtag(barcode) === stored.encryptedEtag) {
+  if (recordedEtag === stored.encryptedEtag) {
     ctx.events.skipped(barcode, { reason: reason === 'etag_match' ? 'skip_etag_match' : 'skip_found_in_storage_not_grin', etag: stored.encryptedEtag });
     return { kind: 'skipped', barcode, reason };
   }

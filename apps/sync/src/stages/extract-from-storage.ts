@@ -4,7 +4,6 @@ import { teeStream } from '../decrypt/index.js';
 import { StorageError } from '../storage/index.js';
 import { completeConsumers, discardConsumers } from './consumer-runs.js';
 import type { ConsumerRun } from './plaintext-consumer.js';
-import { openStoredArchive } from './stored-archive.js';
 import { asError, SyncError } from './sync-errors.js';
 import type { SyncContext } from './sync-context.js';
 import type { StoredRef, VolumeOutcome } from './volume-outcome.js';
@@ -21,8 +20,7 @@ import type { StoredRef, VolumeOutcome } from './volume-outcome.js';
  * is `consumer_failed`, exactly as after a download.
  */
 export async function extractFromStorage(barcode: string, ref: StoredRef, attempt: number, ctx: SyncContext): Promise<VolumeOutcome & { kind: 'synced' }> {
-  const archive = await openStoredArchive(ctx.storage, barcode, ctx.abort);
-  if (archive === null) throw damaged(barcode, `the ${ctx.storage.kind} backend cannot be read back here`);
+  const archive = await ctx.storage.openRaw(barcode, ctx.abort);
   if (archive.size !== ref.size) {
     archive.body.destroy();
     throw damaged(barcode, `storage now reports ${archive.size} bytes, ${ref.size} were recorded`);

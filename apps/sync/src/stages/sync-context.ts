@@ -1,8 +1,7 @@
 import type { StatusBatchWriter } from '@grin/books';
-import type { GrinClient } from '@grin/client';
+import type { GrinClient, Semaphore } from '@grin/client';
 import type { Decryptor } from '../decrypt/index.js';
 import type { PipelineStats } from '../pipeline/pipeline-stats.js';
-import type { Permits } from '../pipeline/permits.js';
 import type { ArchiveStorage } from '../storage/index.js';
 import type { PlaintextConsumer } from './plaintext-consumer.js';
 
@@ -44,7 +43,8 @@ export interface SyncContext {
   /** The encrypted ETag the catalogue recorded with the volume's last `synced` event, or null. */
   recordedEtag: (barcode: string) => string | null;
   stats: PipelineStats;
-  permits: Permits;
+  /** GRIN's download limit: a permit before each GET, given back when its body is closed. */
+  permits: Semaphore;
   /** Transfer even when storage holds the same ETag. */
   force: boolean;
   /** Skip volumes recorded as synced that storage holds with the recorded ETag, without a HEAD. */

@@ -29,6 +29,15 @@ export interface RawArchiveStat {
   location: string;
 }
 
+/** A stored decrypted archive opened for reading. */
+export interface StoredArchive {
+  body: Readable;
+  /** Size storage reports for the object. */
+  size: number;
+  /** Hex SHA-256 recorded when it was written (local sidecar), or null when storage keeps none. */
+  sha256: string | null;
+}
+
 /**
  * An object being written. Nothing is visible at the final location until `commit()` resolves.
  * The producer writes `stream` and ends it; only then may `commit()` be called. `abort()` may be
@@ -59,6 +68,12 @@ export interface ArchiveStorage {
   beginRaw(barcode: string, meta: RawArchiveMeta): Promise<PendingObject>;
   /** What storage really holds for this barcode, or null. */
   statRaw(barcode: string): Promise<RawArchiveStat | null>;
+  /**
+   * Open a barcode's decrypted archive for reading (the extraction stages read a stored copy back
+   * instead of downloading it again). Rejects with `StorageError('storage_read_failed')` when it
+   * cannot be opened; an aborted `signal` rejects with its reason.
+   */
+  openRaw(barcode: string, signal: AbortSignal): Promise<StoredArchive>;
   /** Store a derived file (e.g. `BARCODE_ocr.jsonl.gz`) in the full-text area, atomically. */
   putFull(name: string, body: Readable | Buffer, meta: Record<string, string>): Promise<StoredObject>;
   /** Store a run record (e.g. `books_latest.csv.gz`, `timestamped/…`) in the meta area, atomically. */

@@ -1,4 +1,4 @@
-export type { ArchiveStorage, PendingObject, RawArchiveMeta, RawArchiveStat, StoredObject } from './archive-storage.js';
+export type { ArchiveStorage, PendingObject, RawArchiveMeta, RawArchiveStat, StoredArchive, StoredObject } from './archive-storage.js';
 export { StorageError, type StorageErrorCode, type StorageWarning } from './storage-error.js';
 export { assertSafeBarcode, assertSafeObjectName } from './names.js';
 export { LocalStorage, type LocalStorageOptions, type RawSidecar } from './local-storage.js';

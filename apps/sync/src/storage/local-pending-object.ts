@@ -2,6 +2,7 @@ import { rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { PendingObject, StoredObject } from './archive-storage.js';
+import { commitRefusal, type PendingState } from './commit-refusal.js';
 import type { FileSink } from './file-sink.js';
 import { fsyncDir, markInactive, rmdirIfEmpty, unlinkIfExists } from './fs-atomic.js';
 import { StorageError } from './storage-error.js';
@@ -19,13 +20,11 @@ export interface LocalPendingObjectOptions {
   afterRename?: (stored: StoredObject) => Promise<void>;
 }
 
-type State = 'open' | 'committing' | 'committed' | 'aborted';
-
 /** A temp file that becomes `finalPath` by fsync + rename + directory fsync on commit. */
 export class LocalPendingObject implements PendingObject {
   readonly location: string;
   private readonly opts: LocalPendingObjectOptions;
-  private state: State = 'open';
+  private state: PendingState = 'open';
   private committing: Promise<StoredObject> | undefined;
 
   constructor(opts: LocalPendingObjectOptions) {
@@ -38,22 +37,8 @@ export class LocalPendingObject implements PendingObject {
   }
 
   commit(): Promise<StoredObject> {
-    if (this.state !== 'open') {
-      return Promise.reject(
-        new StorageError('storage_already_settled', `${this.location}: commit() after ${this.state}`, {
-          hint: 'commit or abort a pending object exactly once',
-          retryable: false,
-        }),
-      );
-    }
-    if (!this.opts.sink.writableEnded) {
-      return Promise.reject(
-        new StorageError('storage_commit_before_end', `${this.location}: commit() before the producer ended the stream`, {
-          hint: 'end the pending stream (or let pipeline() end it) before committing',
-          retryable: false,
-        }),
-      );
-    }
+    const refusal = commitRefusal(this.location, this.state, this.opts.sink);
+    if (refusal !== null) return Promise.reject(refusal);
     this.state = 'committing';
     this.committing = this.doCommit();
     return this.committing;

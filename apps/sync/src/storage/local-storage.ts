@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { ArchiveStorage, PendingObject, RawArchiveMeta, RawArchiveStat, StoredObject } from './archive-storage.js';
+import type { ArchiveStorage, PendingObject, RawArchiveMeta, RawArchiveStat, StoredArchive, StoredObject } from './archive-storage.js';
 import { FileSink, type FileSinkOptions } from './file-sink.js';
 import {
   fsyncDir,
@@ -17,8 +18,10 @@ import {
 import { LocalPendingObject } from './local-pending-object.js';
 import { probeWritableDirs } from './local-probe.js';
 import { assertSafeBarcode, assertSafeObjectName } from './names.js';
-import { StorageError, type StorageWarning } from './storage-error.js';
-import { writeBodyToSink } from './write-body.js';
+import { StorageError, storedArchiveReadError, type StorageWarning } from './storage-error.js';
+import { writeAndCommit } from './write-body.js';
+
+const READ_CHUNK = 1024 * 1024;
 
 export interface LocalStorageOptions {
   /** Base directory (`--storage-path`). */
@@ -163,6 +166,19 @@ export class LocalStorage implements ArchiveStorage {
     return this.readSidecar(this.sidecarLocation(barcode));
   }
 
+  async openRaw(barcode: string, signal: AbortSignal): Promise<StoredArchive> {
+    try {
+      const path = this.rawLocation(barcode);
+      // The sidecar's SHA-256 (when the storage computes one) lets the reader verify the bytes.
+      const sidecar = await this.readRawSidecar(barcode);
+      const { size } = await stat(path);
+      return { body: createReadStream(path, { highWaterMark: READ_CHUNK, signal }), size, sha256: sidecar?.sha256 || null };
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw storedArchiveReadError(barcode, error);
+    }
+  }
+
   putFull(name: string, body: Readable | Buffer, _meta: Record<string, string>): Promise<StoredObject> {
     // Local full/meta objects keep no user metadata: the catalogue already records it (page
     // count, dates) and a sidecar per OCR file would only double the file count.
@@ -201,13 +217,7 @@ export class LocalStorage implements ArchiveStorage {
     const tmp = tempPathFor(finalPath, this.randomId(), 'partial');
     markActive(tmp);
     const pending = new LocalPendingObject({ finalPath, sink: new FileSink(tmp, this.sinkOptions), removeDirIfEmpty: false });
-    try {
-      await writeBodyToSink(body, pending.stream);
-      return await pending.commit();
-    } catch (err) {
-      await pending.abort(err instanceof Error ? err : undefined);
-      throw err;
-    }
+    return writeAndCommit(pending, body);
   }
 
   private async sweep(finalPath: string): Promise<void> {

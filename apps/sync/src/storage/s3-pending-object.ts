@@ -4,6 +4,7 @@ import { finished } from 'node:stream/promises';
 import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { PendingObject, StoredObject } from './archive-storage.js';
+import { commitRefusal, type PendingState } from './commit-refusal.js';
 import { StorageError, type StorageWarning } from './storage-error.js';
 
 export interface S3PendingObjectOptions {
@@ -18,8 +19,6 @@ export interface S3PendingObjectOptions {
   /** Hash the body while streaming it (StoredObject.sha256). */
   computeSha256: boolean;
 }
-
-type State = 'open' | 'committing' | 'committed' | 'aborted';
 
 /**
  * An S3 object written through lib-storage's `Upload`. The producer writes `stream` (a gate); the
@@ -38,7 +37,7 @@ export class S3PendingObject implements PendingObject {
   private readonly requests = new AbortController();
   private readonly uploadDone: Promise<unknown>;
   private bytes = 0;
-  private state: State = 'open';
+  private state: PendingState = 'open';
   private failure: Error | undefined;
   private abortCleanupError: unknown;
   private committing: Promise<StoredObject> | undefined;
@@ -68,22 +67,8 @@ export class S3PendingObject implements PendingObject {
   }
 
   commit(): Promise<StoredObject> {
-    if (this.state !== 'open') {
-      return Promise.reject(
-        new StorageError('storage_already_settled', `${this.location}: commit() after ${this.state}`, {
-          hint: 'commit or abort a pending object exactly once',
-          retryable: false,
-        }),
-      );
-    }
-    if (!this.stream.writableEnded) {
-      return Promise.reject(
-        new StorageError('storage_commit_before_end', `${this.location}: commit() before the producer ended the stream`, {
-          hint: 'end the pending stream (or let pipeline() end it) before committing',
-          retryable: false,
-        }),
-      );
-    }
+    const refusal = commitRefusal(this.location, this.state, this.stream);
+    if (refusal !== null) return Promise.reject(refusal);
     this.state = 'committing';
     this.committing = this.doCommit();
     return this.committing;

@@ -1,12 +1,12 @@
 import type { Readable } from 'node:stream';
-import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { ArchiveStorage, PendingObject, RawArchiveMeta, RawArchiveStat, StoredObject } from './archive-storage.js';
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { ArchiveStorage, PendingObject, RawArchiveMeta, RawArchiveStat, StoredArchive, StoredObject } from './archive-storage.js';
 import { assertSafeBarcode, assertSafeObjectName } from './names.js';
 import { createS3Client, partSizeFor, type S3StorageOptions } from './s3-options.js';
 import { distinctBuckets, probeBuckets } from './s3-probe.js';
 import { S3PendingObject } from './s3-pending-object.js';
-import { StorageError, type StorageWarning } from './storage-error.js';
-import { writeBodyToSink } from './write-body.js';
+import { StorageError, storedArchiveReadError, type StorageWarning } from './storage-error.js';
+import { writeAndCommit } from './write-body.js';
 
 const MIN_PART_SIZE = 5 * 1024 * 1024;
 
@@ -88,6 +88,17 @@ export class S3Storage implements ArchiveStorage {
     }
   }
 
+  async openRaw(barcode: string, signal: AbortSignal): Promise<StoredArchive> {
+    try {
+      const got = await this.client.send(new GetObjectCommand({ Bucket: this.options.buckets.raw, Key: this.rawKey(barcode) }), { abortSignal: signal });
+      // S3 keeps no SHA-256 of its own here: the reader verifies the size only.
+      return { body: got.Body as Readable, size: got.ContentLength ?? -1, sha256: null };
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw storedArchiveReadError(barcode, error);
+    }
+  }
+
   putFull(name: string, body: Readable | Buffer, meta: Record<string, string>): Promise<StoredObject> {
     return this.put(this.options.buckets.full, name, body, meta);
   }
@@ -104,14 +115,7 @@ export class S3Storage implements ArchiveStorage {
     assertSafeObjectName(name);
     const key = `${this.options.runName}/${name}`;
     const sizeHint = Buffer.isBuffer(body) ? body.length : undefined;
-    const pending = this.begin(bucket, key, sizeHint, contentTypeOf(name), meta);
-    try {
-      await writeBodyToSink(body, pending.stream);
-      return await pending.commit();
-    } catch (err) {
-      await pending.abort(err instanceof Error ? err : undefined);
-      throw err;
-    }
+    return writeAndCommit(this.begin(bucket, key, sizeHint, contentTypeOf(name), meta), body);
   }
 
   private begin(

@@ -30,3 +30,12 @@ export interface StorageWarning {
   location: string;
   cause?: unknown;
 }
+
+/** Opening a barcode's stored archive for reading failed (both backends' `openRaw`). */
+export function storedArchiveReadError(barcode: string, cause: unknown): StorageError {
+  return new StorageError('storage_read_failed', `cannot read the stored archive of ${barcode}: ${(cause as Error).message}`, {
+    hint: 'check that storage is reachable and readable; the volume is downloaded again instead',
+    retryable: true,
+    cause,
+  });
+}

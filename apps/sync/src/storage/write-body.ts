@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
+import type { PendingObject, StoredObject } from './archive-storage.js';
 
 /** Write a Buffer or pipe a Readable into `sink`, ending it; resolves when the sink finished. */
 export async function writeBodyToSink(body: Readable | Buffer, sink: Writable): Promise<void> {
@@ -10,6 +11,17 @@ export async function writeBodyToSink(body: Readable | Buffer, sink: Writable): 
     return;
   }
   await pipeline(body, sink);
+}
+
+/** Write `body` into `pending` and commit it; on any failure abort it (nothing stays) and rethrow. */
+export async function writeAndCommit(pending: PendingObject, body: Readable | Buffer): Promise<StoredObject> {
+  try {
+    await writeBodyToSink(body, pending.stream);
+    return await pending.commit();
+  } catch (err) {
+    await pending.abort(err instanceof Error ? err : undefined);
+    throw err;
+  }
 }
 
 /** Resolve once `stream` has emitted 'close' (immediately if it already has). Never rejects. */

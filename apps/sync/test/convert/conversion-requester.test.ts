@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CatalogueQueueSource,
   ConversionError,
@@ -7,19 +7,9 @@ import {
   loadConversionState,
   type ConversionRequesterOptions,
 } from '../../src/convert/index.js';
-import { conversionHistory, runQueue, startWorld, truth, type ConvertWorld, type WorldOptions } from './convert-world.js';
+import { conversionHistory, runQueue, truth, worldsClosedAfterEach, type ConvertWorld } from './convert-world.js';
 
-let worlds: ConvertWorld[] = [];
-afterEach(async () => {
-  await Promise.all(worlds.map((w) => w.close()));
-  worlds = [];
-});
-
-async function world(options: WorldOptions = {}): Promise<ConvertWorld> {
-  const w = await startWorld(options);
-  worlds.push(w);
-  return w;
-}
+const world = worldsClosedAfterEach();
 
 async function setup(w: ConvertWorld, extra: Partial<ConversionRequesterOptions> = {}) {
   const writer = w.catalogue.createStatusWriter();

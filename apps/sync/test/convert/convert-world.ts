@@ -1,10 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openCatalogue, type Catalogue, type ListingRow } from '@grin/books';
-import { createGrinClient, NotFoundError, type GrinClient, type ListingRow as GrinListingRow } from '@grin/client';
+import { openCatalogue, type Catalogue } from '@grin/books';
+import { createGrinClient, NotFoundError, type GrinClient } from '@grin/client';
+import { afterEach } from 'vitest';
 import { Library, startSimulator, type FaultRule, type RunningSimulator, type SimulatedBook } from '@grin/simulator';
 import type { CatalogueQueueSource, ConversionRequester } from '../../src/convert/index.js';
+import { storeAllBooks } from '../helpers/fill-catalogue.js';
 
 export interface ConvertWorld {
   sim: RunningSimulator;
@@ -58,16 +60,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<ConvertWor
     retry: { attempts: 2, baseDelayMs: 0, maxDelayMs: 0 },
   });
   const catalogue = openCatalogue(join(dir, 'books.db'));
-  for await (const page of client.listPages('_all_books', { pageSize: 100 })) {
-    catalogue.storeListingPage({
-      list: '_all_books',
-      pageNumber: page.pageNumber,
-      url: page.url,
-      nextUrl: page.nextUrl,
-      pageSize: 100,
-      rows: page.rows.map(toCatalogueRow),
-    });
-  }
+  await storeAllBooks(client, catalogue);
   return {
     sim,
     client,
@@ -91,9 +84,18 @@ export async function startWorld(options: WorldOptions = {}): Promise<ConvertWor
   };
 }
 
-function toCatalogueRow(row: GrinListingRow): ListingRow {
-  const { extra: _extra, ...fields } = row;
-  return fields;
+/** A `startWorld` for tests: every world it started is closed after each test. */
+export function worldsClosedAfterEach(): (options?: WorldOptions) => Promise<ConvertWorld> {
+  let worlds: ConvertWorld[] = [];
+  afterEach(async () => {
+    await Promise.all(worlds.map((w) => w.close()));
+    worlds = [];
+  });
+  return async (options = {}) => {
+    const w = await startWorld(options);
+    worlds.push(w);
+    return w;
+  };
 }
 
 /** The simulator's books (truth) matching `predicate`. */

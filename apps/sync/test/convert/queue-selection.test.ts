@@ -1,18 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CatalogueQueueSource, ConversionRequester, loadConversionState } from '../../src/convert/index.js';
-import { conversionHistory, startWorld, truth, type ConvertWorld, type WorldOptions } from './convert-world.js';
+import { conversionHistory, truth, worldsClosedAfterEach } from './convert-world.js';
 
-let worlds: ConvertWorld[] = [];
-afterEach(async () => {
-  await Promise.all(worlds.map((w) => w.close()));
-  worlds = [];
-});
-
-async function world(options: WorldOptions = {}): Promise<ConvertWorld> {
-  const w = await startWorld(options);
-  worlds.push(w);
-  return w;
-}
+const world = worldsClosedAfterEach();
 
 async function collect(source: AsyncIterable<string>): Promise<string[]> {
   const out: string[] = [];

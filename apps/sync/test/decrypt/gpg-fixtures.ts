@@ -18,6 +18,17 @@ export interface GpgWorkdir {
   dispose(): Promise<void>;
 }
 
+/** Runs the real gpg with `args`; rejects with its stderr when it exits non-zero. */
+export function runGpgEncrypt(args: readonly string[]): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn('gpg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`gpg encrypt failed (${code}): ${err}`))));
+  });
+}
+
 export async function makeGpgWorkdir(): Promise<GpgWorkdir> {
   const dir = await mkdtemp(join(tmpdir(), 'grin-decrypt-test-'));
   const home = join(dir, 'encrypt-home');
@@ -36,13 +47,7 @@ export async function makeGpgWorkdir(): Promise<GpgWorkdir> {
       '--s2k-count', '65536',
       ...extraArgs, '--output', out, plaintextFile,
     ];
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn('gpg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-      let err = '';
-      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`gpg encrypt failed (${code}): ${err}`))));
-    });
+    await runGpgEncrypt(args);
     return out;
   };
   return {

@@ -5,6 +5,7 @@ import { createServer, request, type IncomingMessage, type Server, type ServerRe
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runGpgEncrypt } from '../decrypt/gpg-fixtures.js';
 
 /** An archive the proxy serves in place of GRIN's: encrypted bytes and their ETag. */
 export interface ServedArchive {
@@ -83,13 +84,7 @@ export async function gpgEncrypt(plaintext: Buffer, passphraseFile: string): Pro
     const output = join(dir, 'out.gpg');
     await writeFile(input, plaintext);
     const args = ['--homedir', home, '--batch', '--quiet', '--yes', '--pinentry-mode', 'loopback', '--passphrase-file', passphraseFile, '--symmetric', '--cipher-algo', 'AES256', '--s2k-count', '65536', '--output', output, input];
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn('gpg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-      let err = '';
-      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`gpg encrypt failed (${code}): ${err}`))));
-    });
+    await runGpgEncrypt(args);
     await new Promise<void>((resolve) => spawn('gpgconf', ['--homedir', home, '--kill', 'gpg-agent']).on('close', () => resolve()));
     const encrypted = await readFile(output);
     return { encrypted, etag: createHash('md5').update(encrypted).digest('hex') };

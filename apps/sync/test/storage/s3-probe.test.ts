@@ -1,9 +1,8 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3Storage, StorageError, type S3StorageOptions } from '../../src/storage/index.js';
-import { startS3rver, type S3rverHarness } from './s3rver-harness.js';
+import { recordCommands, startS3rver, type S3rverHarness } from './s3rver-harness.js';
 
 let server: S3rverHarness;
 
@@ -13,19 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.stop();
 });
-
-/** Names of the commands a client sends (recorded by a middleware, not a mock). */
-function recordCommands(client: S3Client): string[] {
-  const sent: string[] = [];
-  client.middlewareStack.add(
-    (next, context) => (args) => {
-      sent.push(context.commandName ?? '?');
-      return next(args);
-    },
-    { step: 'initialize', name: 'recordCommands' },
-  );
-  return sent;
-}
 
 /** Probe with these options; the rejection (or undefined when it passed). */
 async function probeError(options: S3StorageOptions): Promise<StorageError | undefined> {

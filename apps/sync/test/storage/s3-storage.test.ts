@@ -3,23 +3,10 @@ import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } f
 import { finished } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client, partSizeFor, S3Storage, s3Presets, type StorageWarning } from '../../src/storage/index.js';
-import { startS3rver, type S3rverHarness } from './s3rver-harness.js';
+import { recordCommands, startS3rver, type S3rverHarness } from './s3rver-harness.js';
 import { storageContract, type ContractBackend } from './storage-contract.js';
 
 let server: S3rverHarness;
-
-/** Names of the commands a client sends, in order (recorded by a middleware, not a mock). */
-function recordCommands(client: S3Client): string[] {
-  const sent: string[] = [];
-  client.middlewareStack.add(
-    (next, context) => (args) => {
-      sent.push(context.commandName ?? '?');
-      return next(args);
-    },
-    { step: 'initialize', name: 'recordCommands' },
-  );
-  return sent;
-}
 let runCounter = 0;
 
 beforeAll(async () => {

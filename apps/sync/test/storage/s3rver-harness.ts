@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import type { S3StorageOptions } from '../../src/storage/index.js';
 
@@ -43,4 +44,17 @@ export async function startS3rver(): Promise<S3rverHarness> {
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/** Names of the commands a client sends, in order (recorded by a middleware, not a mock). */
+export function recordCommands(client: S3Client): string[] {
+  const sent: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      sent.push(context.commandName ?? '?');
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordCommands' },
+  );
+  return sent;
 }

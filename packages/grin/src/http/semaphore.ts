@@ -1,11 +1,19 @@
 import { abortReason } from './sleep.js';
 
-/** Counting semaphore with FIFO waiters and abortable acquisition. */
+/**
+ * Counting semaphore with FIFO waiters and abortable acquisition: the client's per-host request
+ * slots, and the sync's GRIN download limit (a permit taken before a GET, given back when its body
+ * is closed).
+ */
 export class Semaphore {
   private available: number;
   private readonly waiters: Array<{ grant: () => void; reject: (e: unknown) => void }> = [];
 
-  constructor(readonly size: number) {
+  /** `onChange` is told the number of permits in use after every acquire and release. */
+  constructor(
+    readonly size: number,
+    private readonly onChange: (inUse: number) => void = () => {},
+  ) {
     if (!(size >= 1)) throw new RangeError('semaphore size must be >= 1');
     this.available = size;
   }
@@ -19,6 +27,7 @@ export class Semaphore {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     if (this.available > 0) {
       this.available -= 1;
+      this.onChange(this.inUse);
       return Promise.resolve(this.releaser());
     }
     return new Promise((resolve, reject) => {
@@ -47,6 +56,7 @@ export class Semaphore {
       const next = this.waiters.shift();
       if (next) next.grant();
       else this.available += 1;
+      this.onChange(this.inUse);
     };
   }
 }

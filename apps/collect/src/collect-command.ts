@@ -1,5 +1,5 @@
 import { acquireRunLock, openCatalogue, type Catalogue, type RunLock } from '@grin/books';
-import { formatCount, formatDuration, pluralize, type ProgressStream } from '@grin/progress';
+import { formatCount, formatDuration, pluralize, selectMode, type ProgressStream } from '@grin/progress';
 import { createShutdown, ExitCode, runDirectory, userWorkingDirectory, type SignalSource } from '@grin/run';
 import { USAGE, type CollectOptions } from './cli-options.js';
 import { runCollectSession, type CollectSessionOutcome } from './collect-session.js';
@@ -55,7 +55,7 @@ export async function runCollect(options: CollectOptions, deps: CollectDeps = {}
     ...(deps.signals ? { source: deps.signals } : {}),
     ...(deps.exit ? { exit: deps.exit } : {}),
   });
-  const json = options.progress === 'json' || (options.progress === 'auto' && env['GRIN_PROGRESS']?.trim().toLowerCase() === 'json');
+  const json = selectMode(options.progress, env, stderr) === 'json';
   const messages = new MessageSink(stderr, json, now);
   let connection: GrinConnection | null = null;
   let lock: RunLock | null = null;

@@ -196,20 +196,20 @@ function unpackPage(page: PackedListingPage): ListingPage {
 function heapLimits(pageSize: number): { maxYoungGenerationSizeMb: number; maxOldGenerationSizeMb: number } {
   return { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: Math.max(160, Math.ceil(pageSize / 1000) * 16) };
 }
+
 /**
  * From compiled JavaScript the entry is loaded directly. From TypeScript sources (tsx, vitest)
  * the worker registers tsx itself first: on Node 20 `--import tsx` in execArgv does not apply to
  * a worker's entry module (the same approach as @grin/client's parse worker).
  */
 function spawnWorker(settings: ThreadClientSettings): Worker {
-  if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./listing-thread-worker.js', import.meta.url), { workerData: settings, resourceLimits: heapLimits(settings.pageSize ?? 10_000) });
-  }
+  const options = { workerData: settings, resourceLimits: heapLimits(settings.pageSize ?? 10_000) };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./listing-thread-worker.js', import.meta.url), options);
   const entry = new URL('./listing-thread-worker.ts', import.meta.url).href;
   const tsxApi = createRequire(import.meta.url).resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs');
   const bootstrap =
     `import(${JSON.stringify(pathToFileURL(tsxApi).href)})` +
     `.then((api) => { api.register(); return import(${JSON.stringify(entry)}); })` +
     '.catch((error) => { process.nextTick(() => { throw error; }); });';
-  return new Worker(bootstrap, { eval: true, workerData: settings, resourceLimits: heapLimits(settings.pageSize ?? 10_000) });
+  return new Worker(bootstrap, { eval: true, ...options });
 }

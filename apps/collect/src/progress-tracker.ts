@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Catalogue, RunSession } from '@grin/books';
+import type { Catalogue, RunSession, SessionCounts } from '@grin/books';
 import type { CollectParameters, JobMetadata } from './job-metadata.js';
 import {
   buildProgressDocument,
@@ -53,6 +53,8 @@ export class ProgressTracker {
   readonly resume: ResumeInfo;
   private readonly startedAt: number;
   private readonly sessionStartedAt: string;
+  /** Counts of the earlier sessions, which no one changes while this one holds the run lock. */
+  private readonly previousCounts: SessionCounts;
   private readonly clock: () => number;
   private readonly now: () => Date;
   private failed = 0;
@@ -76,6 +78,7 @@ export class ProgressTracker {
       configChanged: previousConfigHash !== null && previousConfigHash !== options.configHash,
       lastSession: previous.last,
     };
+    this.previousCounts = previous.counts;
     this.startedAt = this.clock();
     this.sessionId = catalogue.startSession({
       stage: COLLECT_STAGE,
@@ -97,9 +100,12 @@ export class ProgressTracker {
   }
 
   /** The total rows of a walk when known: `--expected-total`, else the previous full walk's. */
-  totalEstimate(): { value: number | null; method: TotalEstimateMethod } {
+  totalEstimate(cursor = this.options.catalogue.getListingCursor(this.options.list)): {
+    value: number | null;
+    method: TotalEstimateMethod;
+  } {
     if (this.options.expectedTotal !== null) return { value: this.options.expectedTotal, method: 'expected_total' };
-    const last = this.options.catalogue.getListingCursor(this.options.list)?.totalRowsLastWalk ?? null;
+    const last = cursor?.totalRowsLastWalk ?? null;
     return last === null ? { value: null, method: 'unknown' } : { value: last, method: 'previous_walk' };
   }
 
@@ -154,8 +160,9 @@ export class ProgressTracker {
   /** The current state as shown in progress.json, read from SQLite. */
   snapshot(): ProgressState {
     const { catalogue, list } = this.options;
-    const session = catalogue.getSession(this.sessionId);
-    const estimate = this.totalEstimate();
+    const sessionCounts = catalogue.getSession(this.sessionId)?.counts ?? {};
+    const cursor = catalogue.getListingCursor(list);
+    const estimate = this.totalEstimate(cursor);
     return {
       runName: this.options.runName,
       list,
@@ -167,13 +174,13 @@ export class ProgressTracker {
       sessionId: this.sessionId,
       sessionStartedAt: this.sessionStartedAt,
       resumeCount: this.resume.resumeCount,
-      sessionCounts: session?.counts ?? {},
-      allSessionCounts: catalogue.summarizeSessions(COLLECT_STAGE).counts,
+      sessionCounts,
+      allSessionCounts: addCounts(this.previousCounts, sessionCounts),
       sessionRuntimeSeconds: this.sessionRuntimeSeconds(),
       previousRuntimeSeconds: this.resume.previousRuntimeSeconds,
       totalEstimate: estimate.value,
       totalEstimateMethod: estimate.method,
-      cursor: catalogue.getListingCursor(list),
+      cursor,
       databasePath: catalogue.path,
       lastError: this.lastError,
     };
@@ -182,4 +189,11 @@ export class ProgressTracker {
   private async save(): Promise<void> {
     await this.options.progressFile.write(buildProgressDocument(this.snapshot()));
   }
+}
+
+/** `a + b` key by key (what summarizing all sessions would give, without reading them again). */
+function addCounts(a: SessionCounts, b: SessionCounts): SessionCounts {
+  const sum: SessionCounts = { ...a };
+  for (const [key, value] of Object.entries(b)) sum[key] = (sum[key] ?? 0) + value;
+  return sum;
 }

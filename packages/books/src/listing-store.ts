@@ -175,15 +175,17 @@ export class ListingStore {
     return previous;
   }
 
+  /** Inserts a row unless its barcode is known; 1 if inserted, else 0. */
+  private insertRow(r: ListingRow, ts: string): number {
+    return this.insertBook.run(
+      r.barcode, r.title, r.scannedDate, r.analyzedDate, r.convertedDate, r.downloadedDate,
+      r.processedDate, r.ocrDate, r.googleBooksLink, r.grinState, ts, ts,
+    ).changes;
+  }
+
   private insertRows(rows: readonly ListingRow[], ts: string): StorePageResult {
-    const stmt = this.insertBook;
     let inserted = 0;
-    for (const r of rows) {
-      inserted += stmt.run(
-        r.barcode, r.title, r.scannedDate, r.analyzedDate, r.convertedDate, r.downloadedDate,
-        r.processedDate, r.ocrDate, r.googleBooksLink, r.grinState, ts, ts,
-      ).changes;
-    }
+    for (const r of rows) inserted += this.insertRow(r, ts);
     return { inserted, updated: 0, unchanged: rows.length - inserted };
   }
 
@@ -191,10 +193,7 @@ export class ListingStore {
     let inserted = 0;
     let updated = 0;
     for (const r of rows) {
-      const added = this.insertBook.run(
-        r.barcode, r.title, r.scannedDate, r.analyzedDate, r.convertedDate, r.downloadedDate,
-        r.processedDate, r.ocrDate, r.googleBooksLink, r.grinState, ts, ts,
-      ).changes;
+      const added = this.insertRow(r, ts);
       if (added > 0) {
         inserted += added;
         continue;

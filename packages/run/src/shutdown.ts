@@ -56,7 +56,7 @@ export function createShutdown(options: ShutdownOptions = {}): Shutdown {
     if (abortController.signal.aborted) return;
     stderr.write(`\n${signal} received again: stopping now.\n`);
     abortController.abort(new Error(`${signal} received twice`));
-    const code = received === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
+    const code = exitCodeOf(received);
     const delay = options.forceExitDelayMs ?? 0;
     if (delay <= 0) exit(code);
     else setTimer(() => exit(code), delay).unref?.();
@@ -72,10 +72,14 @@ export function createShutdown(options: ShutdownOptions = {}): Shutdown {
     get received() {
       return received;
     },
-    exitCode: () => (received === null ? null : received === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted),
+    exitCode: () => (received === null ? null : exitCodeOf(received)),
     dispose() {
       source.off('SIGINT', onInt);
       source.off('SIGTERM', onTerm);
     },
   };
+}
+
+function exitCodeOf(signal: StopSignal): number {
+  return signal === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
 }

@@ -67,7 +67,6 @@ export class AdaptiveRateEstimator implements RateEstimator {
   private headCount: number;
   /** Active time (seconds of work, stalls compressed) at the last progress. */
   private active = 0;
-  private lastProgressTime = Number.NaN;
   private started = false;
   private trendAt = Number.NaN;
   private cachedTrend: PaceTrend | null = null;
@@ -97,7 +96,6 @@ export class AdaptiveRateEstimator implements RateEstimator {
     if (!this.started) {
       this.started = true;
       this.active = 0;
-      this.lastProgressTime = time;
       this.stall.progress(time);
       this.history.push(0, time, completed);
       return;
@@ -106,7 +104,6 @@ export class AdaptiveRateEstimator implements RateEstimator {
     // A stall counts as one ordinary gap of work: detection compares speeds
     // while working; the wall-time rate still pays for the pause.
     this.active += gap > this.stall.thresholdSeconds ? Math.min(gap, Math.max(this.stall.typicalGapSeconds, this.resolution)) : gap;
-    this.lastProgressTime = time;
     this.stall.progress(time);
     const h = this.history;
     if (this.active - h.lastKey >= this.resolution) {
@@ -159,6 +156,11 @@ export class AdaptiveRateEstimator implements RateEstimator {
   private effectiveTime(time: number): number {
     const since = Math.max(time, this.headTime) - this.lastProgressTime;
     return this.lastProgressTime + Math.max(0, since - this.stall.usualGapSeconds);
+  }
+
+  /** Time of the last progress (the stall detector keeps it). */
+  private get lastProgressTime(): number {
+    return this.stall.lastProgressTime;
   }
 
   stalledSeconds(time: number): number | null {

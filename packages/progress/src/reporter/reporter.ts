@@ -51,8 +51,8 @@ export class Reporter implements ProgressReporter {
   private readonly items: AdaptiveRateEstimator;
   private readonly byteRates: AdaptiveRateEstimator;
   private readonly extras = new Map<string, string | number>();
-  private readonly queueState = { downloadsActive: 0, downloadLimit: 0, processing: 0, waitingToDownload: 0, waitingToProcess: 0 };
-  private hasQueue = false;
+  /** A copy of the latest setQueue() values (the caller may reuse its object); null until then. */
+  private queueState: QueueState | null = null;
   private timer: unknown;
   private summary: ProgressSummary | null = null;
   private finalSnapshot: ProgressSnapshot | null = null;
@@ -108,13 +108,13 @@ export class Reporter implements ProgressReporter {
   }
 
   setQueue(queue: QueueState): void {
-    const q = this.queueState;
-    q.downloadsActive = queue.downloadsActive;
-    q.downloadLimit = queue.downloadLimit;
-    q.processing = queue.processing;
-    q.waitingToDownload = queue.waitingToDownload;
-    q.waitingToProcess = queue.waitingToProcess;
-    this.hasQueue = true;
+    this.queueState = {
+      downloadsActive: queue.downloadsActive,
+      downloadLimit: queue.downloadLimit,
+      processing: queue.processing,
+      waitingToDownload: queue.waitingToDownload,
+      waitingToProcess: queue.waitingToProcess,
+    };
   }
 
   log(line: string): void {
@@ -215,7 +215,7 @@ export class Reporter implements ProgressReporter {
       bytesTotal: this.bytesTotal,
       byteRate,
       extra,
-      queue: this.hasQueue ? { ...this.queueState } : null,
+      queue: this.queueState,
     };
   }
 }

@@ -1,8 +1,6 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import * as grinErrors from '@grin/client';
-import { unpackListingRows } from '@grin/client';
+import { startModuleWorker, unpackListingRows } from '@grin/client';
 import { MemoryPacer } from './memory-pacer.js';
 import type { ClientEvent, GrinClient, ListingPage, ListingRow, ListPagesOptions, PackedListingPage } from '@grin/client';
 import type { FromListingThread, SerializedError, ThreadClientSettings, ToListingThread, WalkMessage } from './listing-thread-protocol.js';
@@ -198,18 +196,8 @@ function heapLimits(pageSize: number): { maxYoungGenerationSizeMb: number; maxOl
 }
 
 /**
- * From compiled JavaScript the entry is loaded directly. From TypeScript sources (tsx, vitest)
- * the worker registers tsx itself first: on Node 20 `--import tsx` in execArgv does not apply to
- * a worker's entry module (the same approach as @grin/client's parse worker).
+ * Started with @grin/client's `startModuleWorker` (it also runs from TypeScript sources).
  */
 function spawnWorker(settings: ThreadClientSettings): Worker {
-  const options = { workerData: settings, resourceLimits: heapLimits(settings.pageSize ?? 10_000) };
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./listing-thread-worker.js', import.meta.url), options);
-  const entry = new URL('./listing-thread-worker.ts', import.meta.url).href;
-  const tsxApi = createRequire(import.meta.url).resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs');
-  const bootstrap =
-    `import(${JSON.stringify(pathToFileURL(tsxApi).href)})` +
-    `.then((api) => { api.register(); return import(${JSON.stringify(entry)}); })` +
-    '.catch((error) => { process.nextTick(() => { throw error; }); });';
-  return new Worker(bootstrap, { eval: true, ...options });
+  return startModuleWorker(import.meta.url, 'listing-thread-worker', { workerData: settings, resourceLimits: heapLimits(settings.pageSize ?? 10_000) });
 }

@@ -39,6 +39,7 @@ export { warmUpListingParser } from './listing/warm-up.js';
 export { backoffDelay, parseRetryAfter } from './http/backoff.js';
 export { TokenBucket, type TokenBucketOptions } from './http/rate-limiter.js';
 export { Semaphore } from './http/semaphore.js';
+export { startModuleWorker } from './start-module-worker.js';
 export { defaultSleep as abortableSleep } from './http/sleep.js';
 export { classifyConversionStatus } from './conversion.js';
 export { runAuthSetup, type AuthSetupOptions, type AuthSetupResult } from './auth/setup-flow.js';

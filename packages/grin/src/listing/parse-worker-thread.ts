@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../start-module-worker.js';
 import type { FromParseWorker, ToParseWorker } from './parse-worker-protocol.js';
 
 interface Conversation {
@@ -85,18 +84,6 @@ export class ParseWorkerThread {
   }
 }
 
-/**
- * Starts the worker. From compiled JavaScript the entry is loaded directly. From TypeScript
- * sources (tsx, vitest) the worker must register tsx itself first: on Node 20 a `--import tsx`
- * in the worker's execArgv does not apply to the worker's entry module.
- */
 function spawnParseWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./parse-worker.js', import.meta.url));
-  const entry = new URL('./parse-worker.ts', import.meta.url).href;
-  const tsxApi = createRequire(import.meta.url).resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs');
-  const bootstrap =
-    `import(${JSON.stringify(pathToFileURL(tsxApi).href)})` +
-    `.then((api) => { api.register(); return import(${JSON.stringify(entry)}); })` +
-    '.catch((error) => { process.nextTick(() => { throw error; }); });';
-  return new Worker(bootstrap, { eval: true });
+  return startModuleWorker(import.meta.url, 'parse-worker');
 }

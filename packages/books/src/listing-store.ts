@@ -64,7 +64,7 @@ export class ListingStore {
   private readonly storeTx: (page: ListingPageInput) => StorePageResult;
 
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly now: Clock,
     private readonly sessions: SessionStore,
   ) {

@@ -11,7 +11,7 @@ export class FeistelPermutation {
 
   constructor(
     key: number,
-    private readonly halfBits: number,
+    halfBits: number,
     private readonly domain: number,
     rounds = 4,
   ) {

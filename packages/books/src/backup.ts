@@ -3,7 +3,7 @@ import { rename, rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { tempPathFor, writeFileAtomically } from './atomic-file.js';
+import { tempPathBeside, writeFileAtomicWith } from '@grin/run';
 
 export interface BackupOptions {
   /** Gzip the copy (e.g. `books_latest.db.gz`); default false. */
@@ -28,7 +28,7 @@ export interface BackupResult {
 export async function backupCatalogue(db: Database, path: string, options: BackupOptions = {}): Promise<BackupResult> {
   const signal = options.signal;
   signal?.throwIfAborted();
-  const tmp = tempPathFor(path);
+  const tmp = tempPathBeside(path);
   try {
     await db.backup(tmp, {
       progress: () => {
@@ -43,7 +43,7 @@ export async function backupCatalogue(db: Database, path: string, options: Backu
       copy.close();
     }
     if (options.gzip) {
-      await writeFileAtomically(path, async (file) => {
+      await writeFileAtomicWith(path, async (file) => {
         await pipeline(
           createReadStream(tmp),
           createGzip({ level: options.gzipLevel ?? 1 }),

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Database } from 'better-sqlite3';
 import { stringify } from 'csv-stringify';
-import { writeFileAtomically } from './atomic-file.js';
+import { writeFileAtomicWith } from '@grin/run';
 import { BOOK_COLUMNS } from './book-columns.js';
 
 export interface ExportCsvOptions {
@@ -49,7 +49,7 @@ export async function exportBooksCsv(db: Database, path: string, options: Export
     }
   }
 
-  await writeFileAtomically(path, async (file) => {
+  await writeFileAtomicWith(path, async (file) => {
     await pipeline(
       Readable.from(records()),
       stringify({ header: true, columns: HEADERS, record_delimiter: 'windows' }),

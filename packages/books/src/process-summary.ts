@@ -1,4 +1,4 @@
-import { writeFileAtomically } from './atomic-file.js';
+import { writeFileAtomicWith } from '@grin/run';
 import type { RunSession, SessionCounts, SessionStatus } from './session-types.js';
 import { addTotals, countsByReason, sessionTotals, ZERO_TOTALS, type StageTotals } from './stage-totals.js';
 
@@ -99,7 +99,7 @@ export function buildProcessSummary(runName: string, sessions: readonly RunSessi
 
 /** Writes the summary as pretty JSON, atomically (temp file + rename). */
 export async function writeProcessSummary(path: string, summary: ProcessSummary): Promise<void> {
-  await writeFileAtomically(path, async (file) => {
+  await writeFileAtomicWith(path, async (file) => {
     await file.write(`${JSON.stringify(summary, null, 2)}\n`);
   });
 }

@@ -1,19 +1,26 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
+/** A temp name beside `path` (same directory, so the final rename is atomic). */
+export function tempPathBeside(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
 /**
- * Writes a file so that readers see either the old or the new content, never a mix: write a
- * temp file beside it, fsync, rename over, fsync the directory.
+ * Writes a file through `write` so that readers see either the old or the new content, never a
+ * mix: a temp file beside it, fsync, rename over, fsync the directory. The temp file is removed
+ * on failure. Resolves with what `write` returned.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+export async function writeFileAtomicWith<T>(path: string, write: (file: FileHandle) => Promise<T>, mode = 0o644): Promise<T> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
-  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = tempPathBeside(path);
+  let result: T;
   try {
     const handle = await open(temp, 'w', mode);
     try {
-      await handle.writeFile(data);
+      result = await write(handle);
       await handle.sync();
     } finally {
       await handle.close();
@@ -24,6 +31,12 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
     throw error;
   }
   await syncDirectory(dir);
+  return result;
+}
+
+/** `data` written atomically (see {@link writeFileAtomicWith}). */
+export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+  return writeFileAtomicWith(path, (handle) => handle.writeFile(data), mode);
 }
 
 /** Makes a rename durable. Some filesystems refuse to open directories; that is not an error. */

@@ -10,11 +10,10 @@ export function tempPathBeside(path: string): string {
 /**
  * Writes a file through `write` so that readers see either the old or the new content, never a
  * mix: a temp file beside it, fsync, rename over, fsync the directory. The temp file is removed
- * on failure. Resolves with what `write` returned.
+ * on failure. The directory must exist. Resolves with what `write` returned.
  */
 export async function writeFileAtomicWith<T>(path: string, write: (file: FileHandle) => Promise<T>, mode = 0o644): Promise<T> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
   const temp = tempPathBeside(path);
   let result: T;
   try {
@@ -34,8 +33,9 @@ export async function writeFileAtomicWith<T>(path: string, write: (file: FileHan
   return result;
 }
 
-/** `data` written atomically (see {@link writeFileAtomicWith}). */
-export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+/** `data` written atomically (see {@link writeFileAtomicWith}), creating the directory if needed. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
   return writeFileAtomicWith(path, (handle) => handle.writeFile(data), mode);
 }
 

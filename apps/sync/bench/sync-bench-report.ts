@@ -44,7 +44,7 @@ function cpuPerGb(p: PhaseResult): { sync: number; gpg: number; sim: number; tot
 
 export function line(p: PhaseResult): string {
   const c = cpuPerGb(p);
-  return `${p.mode.padEnd(9)} ${mbps(p).toFixed(1).padStart(7)} MB/s ${(p.books / p.seconds).toFixed(1).padStart(7)} books/s  peak RSS ${p.maxRssMiB.toFixed(0).padStart(4)} MiB  loop max ${p.maxLoopDelayMs.toFixed(0).padStart(3)} ms (GC max ${p.maxGcPauseMs.toFixed(0)} ms, total ${(p.gcMs / 1000).toFixed(1)} s)  disk written ${(p.diskWriteBytes / MB).toFixed(0)} MB  CPU s/GB sync ${c.sync.toFixed(1)} gpg ${c.gpg.toFixed(1)} sim ${c.sim.toFixed(1)}`;
+  return `${p.mode.padEnd(9)} ${mbps(p).toFixed(1).padStart(7)} MB/s ${(p.books / p.seconds).toFixed(1).padStart(7)} books/s  peak RSS ${p.maxRssMiB.toFixed(0).padStart(4)} MiB  loop max ${p.maxLoopDelayMs.toFixed(0).padStart(3)} ms (GC max ${p.maxGcPauseMs.toFixed(0)} ms, total ${(p.gcMs / 1000).toFixed(1)} s, ${p.majorGcs} full)  disk written ${(p.diskWriteBytes / MB).toFixed(0)} MB  CPU s/GB sync ${c.sync.toFixed(1)} gpg ${c.gpg.toFixed(1)} sim ${c.sim.toFixed(1)}`;
 }
 
 export function buildReport(input: ReportInput): { summary: string; markdown: string } {

@@ -3,7 +3,7 @@
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { openCatalogue } from '@grin/books';
@@ -44,6 +44,8 @@ export interface PhaseResult {
   /** Longest single GC pause of the main thread, and all GC time (to tell GC from blocking code). */
   maxGcPauseMs: number;
   gcMs: number;
+  /** Full (mark-compact) collections during the phase. */
+  majorGcs: number;
   /** Bytes this process caused to be written to disk (/proc/self/io write_bytes). */
   diskWriteBytes: number;
   /** CPU seconds of this process, and of its finished children (gpg), during the phase. */
@@ -103,11 +105,12 @@ async function run(input: PhaseInput): Promise<PhaseResult> {
   await client.probe();
   let bytes = 0;
   const loop = monitorEventLoopDelay({ resolution: 10 });
-  const gc = { max: 0, total: 0 };
+  const gc = { max: 0, total: 0, major: 0 };
   const gcObserver = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       gc.max = Math.max(gc.max, e.duration);
       gc.total += e.duration;
+      if ((e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gc.major++;
     }
   });
   gcObserver.observe({ entryTypes: ['gc'] });
@@ -225,6 +228,7 @@ async function run(input: PhaseInput): Promise<PhaseResult> {
     maxLoopDelayMs: loop.max / 1e6,
     maxGcPauseMs: gc.max,
     gcMs: gc.total,
+    majorGcs: gc.major,
     diskWriteBytes,
     cpuSeconds: cpuAfter.self - cpuBefore.self,
     childCpuSeconds: cpuAfter.children - cpuBefore.children,

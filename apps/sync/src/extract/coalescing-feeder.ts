@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import type { GzipFraming } from './gzip-framing.js';
 
 /**
  * Buffers kept for reuse, shared by every feeder of the process (each volume would otherwise
@@ -14,15 +15,20 @@ const pools = new Map<number, Buffer[]>();
  * 1.25 CPU s/GB with 40 KB writes and 0.81 with 256 KiB writes. A buffer goes back to the pool once
  * the target called back for it (zlib no longer reads it then), so no memory is allocated per
  * chunk. Ends the target when it ends.
+ *
+ * With `framing`, the input is a gzip member and the target a raw inflater: every input chunk is
+ * shown to the framing (for the trailer) and the gzip header is cut off the first piece.
  */
 export class CoalescingFeeder extends Writable {
   private readonly pool: Buffer[];
   private current: Buffer | null = null;
   private filled = 0;
+  private headerCut = false;
 
   constructor(
     private readonly target: Writable,
     private readonly size: number,
+    private readonly framing: GzipFraming | null = null,
   ) {
     super({ highWaterMark: size });
     let pool = pools.get(size);
@@ -34,6 +40,15 @@ export class CoalescingFeeder extends Writable {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    try {
+      this.framing?.observe(chunk);
+      this.take(chunk, callback);
+    } catch (error) {
+      callback(error as Error);
+    }
+  }
+
+  private take(chunk: Buffer, callback: (error?: Error | null) => void): void {
     if (this.filled === 0 && chunk.length >= this.size) {
       this.forward(chunk, false, callback);
       return;
@@ -58,7 +73,14 @@ export class CoalescingFeeder extends Writable {
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    if (this.current !== null && this.filled > 0) this.target.write(this.current.subarray(0, this.filled));
+    try {
+      if (this.current !== null && this.filled > 0) this.forward(this.current.subarray(0, this.filled), false);
+      // An empty input still needs its (missing) header judged.
+      else if (!this.headerCut) this.forward(Buffer.alloc(0), false);
+    } catch (error) {
+      callback(error as Error);
+      return;
+    }
     this.current = null;
     this.filled = 0;
     this.target.end();
@@ -67,7 +89,12 @@ export class CoalescingFeeder extends Writable {
 
   /** Writes `buf`; recycles it once written when it is a pooled buffer; calls `done` when the target wants more. */
   private forward(buf: Buffer, pooled: boolean, done?: (error?: Error | null) => void): void {
-    const more = this.target.write(buf, () => {
+    let data = buf;
+    if (!this.headerCut) {
+      this.headerCut = true;
+      if (this.framing !== null) data = buf.subarray(this.framing.headerLength(buf));
+    }
+    const more = this.target.write(data, () => {
       if (pooled && this.pool.length < POOL_MAX) this.pool.push(buf);
     });
     if (done === undefined) return;

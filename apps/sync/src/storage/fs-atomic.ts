@@ -17,8 +17,41 @@ export function markInactive(path: string): void {
   activeTemps.delete(path);
 }
 
-/** fsync a directory so a rename/unlink inside it survives a crash. */
-export async function fsyncDir(dir: string): Promise<void> {
+/** Per directory: the fsync running now, and the one queued to start after it. */
+const dirSyncs = new Map<string, { running: Promise<void>; next: Promise<void> | null }>();
+
+/**
+ * fsync a directory so a rename/unlink inside it survives a crash. Calls for the same directory
+ * share fsyncs: a caller arriving while one runs waits for the next one, which starts after it
+ * (so after the caller's rename) and serves everyone who arrived meanwhile. With OCR files landing
+ * in one `full/RUN/` directory from several workers, that saves most of a directory fsync each.
+ */
+export function fsyncDir(dir: string): Promise<void> {
+  const state = dirSyncs.get(dir);
+  if (state === undefined) {
+    const running = syncDirNow(dir).finally(() => afterDirSync(dir));
+    dirSyncs.set(dir, { running, next: null });
+    return running;
+  }
+  state.next ??= state.running.catch(() => undefined).then(() => syncDirNow(dir));
+  return state.next;
+}
+
+/** The fsync behind `dir`'s state ended: promote the queued one, or forget the directory. */
+function afterDirSync(dir: string): void {
+  const state = dirSyncs.get(dir);
+  if (state === undefined) return;
+  if (state.next === null) {
+    dirSyncs.delete(dir);
+    return;
+  }
+  const promoted = state.next.finally(() => afterDirSync(dir));
+  promoted.catch(() => undefined); // its callers hold `next` and see the error there
+  state.running = promoted;
+  state.next = null;
+}
+
+async function syncDirNow(dir: string): Promise<void> {
   const fh = await open(dir, 'r');
   try {
     await fh.sync();

@@ -72,6 +72,8 @@ export class LocalStorage implements ArchiveStorage {
   private readonly onWarning: (warning: StorageWarning) => void;
   private readonly randomId: () => string;
   private readonly sinkOptions: FileSinkOptions;
+  /** Directories putAtomic made (or found) this run. */
+  private readonly madeDirs = new Set<string>();
 
   constructor(options: LocalStorageOptions) {
     this.basePath = resolve(options.basePath);
@@ -211,13 +213,24 @@ export class LocalStorage implements ArchiveStorage {
   private async putAtomic(root: string, name: string, body: Readable | Buffer): Promise<StoredObject> {
     assertSafeObjectName(name);
     const finalPath = join(root, ...name.split('/'));
-    await mkdir(dirname(finalPath), { recursive: true });
+    const dir = dirname(finalPath);
+    // One OCR file per volume lands in the same full/RUN/: make the directory once, not per file.
+    if (!this.madeDirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.madeDirs.add(dir);
+    }
     // No per-write sweep here: full/RUN/ holds one file per volume, and listing it on every write
     // would make a long run quadratic. Stale temps there are swept once at start-up.
     const tmp = tempPathFor(finalPath, this.randomId(), 'partial');
     markActive(tmp);
     const pending = new LocalPendingObject({ finalPath, sink: new FileSink(tmp, this.sinkOptions), removeDirIfEmpty: false });
-    return writeAndCommit(pending, body);
+    try {
+      return await writeAndCommit(pending, body);
+    } catch (error) {
+      // The directory may have been removed under us: make it again on the next (retried) write.
+      this.madeDirs.delete(dir);
+      throw error;
+    }
   }
 
   private async sweep(finalPath: string): Promise<void> {

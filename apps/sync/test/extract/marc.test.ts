@@ -180,9 +180,21 @@ describe('MetsMarcParser', () => {
     expect(outcome.status).toBe('malformed');
   });
 
-  it('reports a truncated document as malformed even if its record was complete', () => {
+  it('stops at the end of the record: what follows it is not read', () => {
     const xml = metsXml(spec);
-    expect(parse(xml.slice(0, xml.indexOf('<mets:fileSec>'))).status).toBe('malformed');
+    const recordEnd = xml.indexOf('</slim:record>') + '</slim:record>'.length;
+    expect(recordEnd).toBeGreaterThan(20);
+    for (const rest of ['', '<broken', '</mets:mets></extra>', '&undefined;']) {
+      expect(parse(xml.slice(0, recordEnd) + rest)).toEqual(parse(xml));
+    }
+    expect(parse(xml).status).toBe('record');
+  });
+
+  it('reports a document cut or broken inside the record as malformed', () => {
+    const xml = metsXml(spec);
+    const recordEnd = xml.indexOf('</slim:record>');
+    expect(parse(xml.slice(0, recordEnd)).status).toBe('malformed');
+    expect(parse(`${xml.slice(0, recordEnd)}<oops>${xml.slice(recordEnd)}`).status).toBe('malformed');
   });
 });
 

@@ -11,6 +11,7 @@ import { openCatalogue } from '@grin/books';
 import { runCli } from '@grin/run';
 import { startSimulator, type FaultRule, type RunningSimulator, type SimulatorOptions } from '@grin/simulator';
 import { exitCodeFor } from '../../src/cli/exit-codes.js';
+import { SYNC_NODE_FLAGS } from '../../src/node-flags.js';
 import { syncMain } from '../../src/cli/sync-main.js';
 import type { SyncCliDeps } from '../../src/cli/sync-cli-deps.js';
 
@@ -101,7 +102,7 @@ export async function startHarness(options: SimulatorOptions = {}): Promise<Harn
       return { code, stdout: out, stderr: err };
     },
     spawn(args, extraEnv = {}) {
-      const child = spawn(process.execPath, ['--import', 'tsx', CLI_PATH, ...args], {
+      const child = spawn(process.execPath, [...SYNC_NODE_FLAGS, '--import', 'tsx', CLI_PATH, ...args], {
         cwd: SYNC_APP_DIR,
         env: { ...env(), TMPDIR: childTmp, ...extraEnv } as NodeJS.ProcessEnv,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { ExtractionAbortedError } from './extract-errors.js';
 import { MarcSearch, type MarcResult } from './marc-search.js';
 import { OcrCollector, type OcrResult } from './ocr-collector.js';
-import { readArchive, type ArchiveEntry, type EntrySink } from './read-archive.js';
+import { startArchiveRead, type ArchiveEntry, type EntrySink } from './read-archive.js';
 
 export interface ExtractVolumeOptions {
   barcode: string;
@@ -45,26 +45,44 @@ export interface VolumeExtraction {
   dispose(): Promise<void>;
 }
 
+/** An extraction in progress: write the decrypted `.tar.gz` into `sink` and end it. */
+export interface VolumeExtractionRun {
+  /** Never fails or blocks its writer on its own (see ArchiveReader.sink). */
+  readonly sink: Writable;
+  readonly result: Promise<VolumeExtraction>;
+}
+
 /**
- * Extracts MARC columns and the OCR JSONL of one volume from its decrypted `.tar.gz` stream,
- * in one pass and without writing images anywhere: only METS/XML files are parsed and page
- * texts kept; every other entry is drained. Meant to run beside the store on a copy of the same
- * stream (a tee): the input is always consumed to its end, also on failure.
+ * Extracts MARC columns and the OCR JSONL of one volume from its decrypted `.tar.gz` stream; see
+ * `startVolumeExtraction`. The input is always consumed to its end, also on failure.
+ */
+export function extractVolume(plaintext: Readable, options: ExtractVolumeOptions): Promise<VolumeExtraction> {
+  const run = startVolumeExtraction(options);
+  plaintext.on('error', (error) => run.sink.destroy(error));
+  plaintext.pipe(run.sink);
+  return run.result;
+}
+
+/**
+ * Extracts MARC columns and the OCR JSONL of one volume from the decrypted `.tar.gz` written into
+ * the returned sink, in one pass and without writing images anywhere: only METS/XML files are
+ * parsed and page texts kept; every other entry is drained. Meant to run beside the store on the
+ * same stream (a tee writes into the sink directly).
  *
  * Fails with UnsafeArchiveError, CorruptArchiveError, UnsafeXmlError, OcrPageTooLargeError,
- * ExtractionAbortedError or the input stream's own error; on failure nothing is left in
+ * ExtractionAbortedError or the error the sink was destroyed with; on failure nothing is left in
  * `tempDir`. A volume without MARC or OCR is not a failure: see `marc.status` / `ocr.status`.
  */
-export async function extractVolume(plaintext: Readable, options: ExtractVolumeOptions): Promise<VolumeExtraction> {
+export function startVolumeExtraction(options: ExtractVolumeOptions): VolumeExtractionRun {
   const { signal } = options;
   try {
     assertSafeBarcode(options.barcode);
     if (signal?.aborted) throw new ExtractionAbortedError({ cause: signal.reason });
   } catch (error) {
-    // Not read at all: still let it flow so the other side of a tee is never blocked.
-    plaintext.on('error', () => undefined);
-    plaintext.resume();
-    throw error;
+    // Not read at all: still accept the bytes so the other side of a tee is never blocked.
+    const result = Promise.reject(error as Error);
+    result.catch(() => undefined);
+    return { sink: new Writable({ write: (_chunk, _encoding, callback) => callback() }), result };
   }
   // Made on first need only: a directory per volume (mkdtemp + rm) was a measurable share of a
   // small volume's extraction CPU, and normal volumes keep everything in memory.
@@ -94,22 +112,26 @@ export async function extractVolume(plaintext: Readable, options: ExtractVolumeO
     return ocr?.sinkFor(entry.path, entry.size);
   };
 
-  try {
-    const summary = await readArchive(plaintext, onEntry, signal ? { signal } : {});
-    const ocrResult = ocr ? await ocr.finish() : undefined;
-    if (signal?.aborted) throw new ExtractionAbortedError({ cause: signal.reason });
-    return {
-      ...(marc ? { marc: marc.result() } : {}),
-      ...(ocrResult ? { ocr: ocrResult } : {}),
-      entries: summary.entries,
-      workDir,
-      dispose,
-    };
-  } catch (error) {
-    await ocr?.abort();
-    await dispose();
-    throw error;
-  }
+  const reader = startArchiveRead(onEntry, signal ? { signal } : {});
+  const result = (async (): Promise<VolumeExtraction> => {
+    try {
+      const summary = await reader.done;
+      const ocrResult = ocr ? await ocr.finish() : undefined;
+      if (signal?.aborted) throw new ExtractionAbortedError({ cause: signal.reason });
+      return {
+        ...(marc ? { marc: marc.result() } : {}),
+        ...(ocrResult ? { ocr: ocrResult } : {}),
+        entries: summary.entries,
+        workDir,
+        dispose,
+      };
+    } catch (error) {
+      await ocr?.abort();
+      await dispose();
+      throw error;
+    }
+  })();
+  return { sink: reader.sink, result };
 }
 
 /** The barcode names files: refuse anything that could act as a path. */

@@ -1,5 +1,5 @@
-export { extractVolume, type ExtractVolumeOptions, type VolumeExtraction } from './extract-volume.js';
-export { readArchive, type ArchiveEntry, type ArchiveEntryHandler, type ArchiveSummary, type EntrySink, type ReadArchiveOptions } from './read-archive.js';
+export { extractVolume, startVolumeExtraction, type ExtractVolumeOptions, type VolumeExtraction, type VolumeExtractionRun } from './extract-volume.js';
+export { readArchive, startArchiveRead, type ArchiveReader, type ArchiveEntry, type ArchiveEntryHandler, type ArchiveSummary, type EntrySink, type ReadArchiveOptions } from './read-archive.js';
 export { unpackArchive, type UnpackOptions, type UnpackSummary } from './unpack-archive.js';
 export { EntryGuard, normalizeEntryPath, type CheckedEntry, type RawEntryHeader, type SafeEntryType } from './entry-guard.js';
 export { MarcSearch, type MarcResult, type XmlFileOutcome } from './marc-search.js';

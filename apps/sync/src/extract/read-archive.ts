@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import * as tar from 'tar-stream';
 import { CoalescingFeeder } from './coalescing-feeder.js';
@@ -44,27 +44,45 @@ export interface ArchiveSummary {
  */
 const INFLATE_CHUNK = 256 * 1024;
 
+/** A read in progress: write the archive into `sink`, end it; `done` settles with the result. */
+export interface ArchiveReader {
+  /**
+   * Never fails its writer on its own and never blocks it after a failure: once `done` rejected it
+   * accepts and drops everything, so a tee feeding another consumer (the store) never stalls.
+   * Destroying it (with the writer's error) fails the read with that error.
+   */
+  readonly sink: Writable;
+  readonly done: Promise<ArchiveSummary>;
+}
+
 /**
- * Reads a gzip'd tar stream entry by entry, in one pass, applying `EntryGuard`'s checks to every
- * entry before `onEntry` sees it. Nothing is written anywhere.
+ * Reads a gzip'd tar stream from `input` entry by entry; see `startArchiveRead`. The input is
+ * always consumed to its end (also on failure); an error of `input` fails the read as is.
+ */
+export function readArchive(input: Readable, onEntry: ArchiveEntryHandler, options: ReadArchiveOptions = {}): Promise<ArchiveSummary> {
+  const reader = startArchiveRead(onEntry, options);
+  input.on('error', (error) => reader.sink.destroy(error));
+  input.pipe(reader.sink);
+  return reader.done;
+}
+
+/**
+ * Reads a gzip'd tar stream written into the returned sink, entry by entry, in one pass, applying
+ * `EntryGuard`'s checks to every entry before `onEntry` sees it. Nothing is written anywhere. The
+ * sink is the coalescing feeder itself, so the tee writes straight into it (no stream in between).
  *
  * Errors: UnsafeArchiveError (refused entry; also after the last entry for symlink chains that
  * escape), CorruptArchiveError (bad gzip, bad or truncated tar, empty input),
- * ExtractionAbortedError (signal), an error of `input` itself as is, or whatever a sink threw.
- *
- * The input is always consumed to its end: on failure it is unpiped and left flowing, so a tee
- * feeding another consumer (the store) never stalls. Destroy it yourself to stop the other side.
+ * ExtractionAbortedError (signal, or the sink destroyed without an error), the error the sink was
+ * destroyed with, or whatever a sink of `onEntry` threw.
  */
-export function readArchive(
-  input: Readable,
-  onEntry: ArchiveEntryHandler,
-  options: ReadArchiveOptions = {},
-): Promise<ArchiveSummary> {
+export function startArchiveRead(onEntry: ArchiveEntryHandler, options: ReadArchiveOptions = {}): ArchiveReader {
   const { signal } = options;
   // The gzip wrapper is read by GzipFraming, the deflate data by a raw inflater (no CRC pass).
   const framing = new GzipFraming();
   const inflater = createInflateRaw({ chunkSize: INFLATE_CHUNK });
-  const feeder = new CoalescingFeeder(inflater, INFLATE_CHUNK, framing);
+  let fail: (error: unknown) => void = () => undefined;
+  const feeder = new CoalescingFeeder(inflater, INFLATE_CHUNK, { framing, onFailure: (error) => fail(error) });
   const extract = tar.extract();
   const guard = new EntryGuard();
   let entries = 0;
@@ -72,31 +90,26 @@ export function readArchive(
   /** Deflate bytes the inflater consumed, known once it ended. */
   let deflateBytes = -1;
 
-  return new Promise<ArchiveSummary>((resolve, reject) => {
+  const done = new Promise<ArchiveSummary>((resolve, reject) => {
     let settled = false;
-    let inputEnded = input.readableEnded;
     let feederFinished = false;
     let extractFinished = false;
 
     const cleanup = (): void => {
       signal?.removeEventListener('abort', onAbort);
     };
-    const fail = (error: unknown): void => {
+    fail = (error: unknown): void => {
       if (settled) return;
       settled = true;
       cleanup();
-      input.unpipe(feeder);
-      feeder.on('error', noop);
-      feeder.destroy();
+      // Keep accepting the writer's bytes so the other branch of a tee is never blocked.
+      feeder.discard();
       inflater.destroy();
       extract.destroy();
-      // Keep the caller's stream flowing so the other branch of a tee is never blocked.
-      input.on('error', noop);
-      input.resume();
       reject(error);
     };
     const maybeDone = (): void => {
-      if (settled || !inputEnded || !feederFinished || !extractFinished) return;
+      if (settled || !feederFinished || !extractFinished) return;
       if (plainBytes === 0) {
         fail(new CorruptArchiveError('the archive is empty (no tar data after gunzip)'));
         return;
@@ -114,29 +127,26 @@ export function readArchive(
     };
     const onAbort = (): void => fail(new ExtractionAbortedError({ cause: signal?.reason }));
 
+    feeder.on('error', fail);
+    feeder.on('close', () => {
+      if (!feederFinished) fail(new ExtractionAbortedError());
+    });
+    feeder.on('finish', () => {
+      feederFinished = true;
+      maybeDone();
+    });
     if (signal?.aborted) {
       onAbort();
       return;
     }
     signal?.addEventListener('abort', onAbort, { once: true });
 
-    input.on('error', fail);
-    input.on('end', () => {
-      inputEnded = true;
-      maybeDone();
-    });
     inflater.on('error', (error) => fail(new CorruptArchiveError(`the archive is not valid gzip data: ${error.message}`, { cause: error })));
     inflater.on('data', (chunk: Buffer) => {
       plainBytes += chunk.length;
     });
     inflater.on('end', () => {
       deflateBytes = inflater.bytesWritten;
-    });
-    // Only the framing's verdicts (a bad gzip header) fail the feeder.
-    feeder.on('error', fail);
-    feeder.on('finish', () => {
-      feederFinished = true;
-      maybeDone();
     });
     extract.on('error', (error: unknown) => fail(classifyTarError(error)));
     extract.on('finish', () => {
@@ -153,8 +163,8 @@ export function readArchive(
     // The 'data' listener above puts the inflater in flowing mode; pipe() still honours backpressure
     // because tar-stream's write() returning false pauses the inflater through the pipe.
     inflater.pipe(extract as unknown as NodeJS.WritableStream);
-    input.pipe(feeder);
   });
+  return { sink: feeder, done };
 
   async function handleEntry(header: tar.Header, stream: EntryStream): Promise<void> {
     // tar-stream reports unknown type flags as null although its types do not say so.
@@ -234,5 +244,3 @@ function classifyTarError(error: unknown): unknown {
   const message = error instanceof Error ? error.message : String(error);
   return new CorruptArchiveError(`the archive is not a valid tar file: ${message}`, { cause: error });
 }
-
-function noop(): void {}

@@ -1,8 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { PassThrough } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { MARC_FIELD_COLUMNS, type MarcRecord, type StatusBatchWriter } from '@grin/books';
-import { extractVolume, type MarcColumnName, type MarcColumns, type VolumeExtraction } from '../extract/index.js';
+import { startVolumeExtraction, type MarcColumnName, type MarcColumns, type VolumeExtraction } from '../extract/index.js';
 import type { ArchiveStorage } from '../storage/index.js';
 import { ExtractionCounts } from './extraction-counts.js';
 import { localIsoTimestamp } from './local-time.js';
@@ -35,9 +34,6 @@ export interface ExtractionConsumerOptions {
   now?: () => Date;
   counts?: ExtractionCounts;
 }
-
-/** Plaintext buffered ahead of the tar parser, so the store is not held up chunk by chunk. */
-const SINK_HIGH_WATER_MARK = 1024 * 1024;
 
 const COLUMN_TO_FIELD = new Map<string, keyof MarcRecord>(
   Object.entries(MARC_FIELD_COLUMNS).map(([field, column]) => [column, field as keyof MarcRecord]),
@@ -90,10 +86,12 @@ export class ExtractionConsumer implements PlaintextConsumer {
       compressOcr: this.settings.compressOcr,
       tempDir: this.settings.tempDir,
     };
-    const sink = new PassThrough({ highWaterMark: SINK_HIGH_WATER_MARK });
     const started = performance.now();
     let finishedAt = started;
-    const extraction = extractVolume(sink, { ...options, signal }).then((result) => {
+    // The tee writes straight into the extraction's own input (no stream in between).
+    const run = startVolumeExtraction({ ...options, signal });
+    const sink = run.sink;
+    const extraction = run.result.then((result) => {
       finishedAt = performance.now();
       return result;
     });

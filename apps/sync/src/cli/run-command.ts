@@ -130,7 +130,7 @@ export async function runCommand(input: RunCommandInput): Promise<number> {
       stagingDir === null
         ? null
         : new ExtractionConsumer({
-            settings: { marc: o.extractMarc, ocr: o.extractOcr, compressOcr: o.compressFull, tempDir: stagingDir },
+            settings: { marc: o.extractMarc, ocr: o.extractOcr, compressOcr: o.compressFull, tempDir: stagingDir, verifyGzipCrc: o.allowLegacyWithoutIntegrity },
             storage,
             events: writer,
           });

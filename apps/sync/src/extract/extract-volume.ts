@@ -23,6 +23,8 @@ export interface ExtractVolumeOptions {
   maxOcrPageBytes?: number;
   /** OCR JSONL kept in memory before it goes to a file in the work dir (default 8 MiB). */
   maxOcrMemoryBytes?: number;
+  /** Check the archive's gzip CRC-32 (see ReadArchiveOptions.verifyCrc). */
+  verifyCrc?: boolean;
 }
 
 /**
@@ -112,7 +114,7 @@ export function startVolumeExtraction(options: ExtractVolumeOptions): VolumeExtr
     return ocr?.sinkFor(entry.path, entry.size);
   };
 
-  const reader = startArchiveRead(onEntry, signal ? { signal } : {});
+  const reader = startArchiveRead(onEntry, { ...(signal ? { signal } : {}), verifyCrc: options.verifyCrc === true });
   const result = (async (): Promise<VolumeExtraction> => {
     try {
       const summary = await reader.done;

@@ -13,9 +13,10 @@ const TRAILER = 8;
  * The gzip wrapper around the archive's deflate data, handled here so the deflate data itself can
  * go through a raw inflater: gunzip checks a CRC-32 of every plaintext byte (~0.4 CPU s/GB, a
  * quarter of the extraction's cost), while the archive's integrity is already proven by gpg's
- * MDC before a volume counts as synced. What the CRC would catch of a corrupt or cut archive is
- * still caught: a bad header here, bad deflate data by the inflater, and a missing trailer, a
- * size that disagrees with it, or data after it by `finish`.
+ * MDC before a volume counts as synced (runs that accept archives without it check the CRC with a
+ * full gunzip instead: ReadArchiveOptions.verifyCrc). What the CRC would catch of a corrupt or cut
+ * archive is still caught: a bad header here, bad deflate data by the inflater, and a missing
+ * trailer, a size that disagrees with it, or data after it by `finish`.
  *
  * One gzip member is read, as GRIN writes them; an archive of several concatenated members is
  * refused as corrupt rather than half-read.

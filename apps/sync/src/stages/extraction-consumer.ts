@@ -23,6 +23,11 @@ export interface ExtractionSettings {
    * out-of-order pages outgrow memory (see OcrJsonlWriter); nothing else is written.
    */
   tempDir: string;
+  /**
+   * Check each archive's gzip CRC-32: on when legacy archives without integrity protection are
+   * accepted (`--allow-legacy-without-integrity`), where gpg's MDC does not prove the bytes.
+   */
+  verifyGzipCrc?: boolean;
 }
 
 export interface ExtractionConsumerOptions {
@@ -85,6 +90,7 @@ export class ExtractionConsumer implements PlaintextConsumer {
       ocr: this.settings.ocr,
       compressOcr: this.settings.compressOcr,
       tempDir: this.settings.tempDir,
+      verifyCrc: this.settings.verifyGzipCrc === true,
     };
     const started = performance.now();
     let finishedAt = started;

@@ -26,14 +26,18 @@ function gzipMember(data: Buffer, header: { flags?: number; extra?: Buffer; name
 }
 
 /** Feeds `archive` in 64 KiB chunks (as the tee does) and lists the entry names. */
-async function names(archive: Buffer): Promise<string[]> {
+async function names(archive: Buffer, verifyCrc = false): Promise<string[]> {
   const chunks: Buffer[] = [];
   for (let at = 0; at < archive.length; at += 65536) chunks.push(archive.subarray(at, at + 65536));
   const seen: string[] = [];
-  await readArchive(Readable.from(chunks), (entry) => {
-    seen.push(entry.path);
-    return undefined;
-  });
+  await readArchive(
+    Readable.from(chunks),
+    (entry) => {
+      seen.push(entry.path);
+      return undefined;
+    },
+    { verifyCrc },
+  );
   return seen;
 }
 
@@ -76,5 +80,15 @@ describe('gzip framing around the raw inflater', () => {
       expect(error).toBeInstanceOf(CorruptArchiveError);
       expect((error as Error).message).toMatch(message);
     }
+  });
+
+  it('checks the CRC-32 when asked (runs that accept archives without integrity protection)', async () => {
+    const tarData = await tarOf();
+    const wrongCrc = gzipMember(tarData); // its trailer carries a made-up CRC
+    expect(await names(wrongCrc)).toEqual(['a.txt', 'b.jp2']);
+    const error = await names(wrongCrc, true).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CorruptArchiveError);
+    expect((error as Error).message).toMatch(/incorrect data check/);
+    expect(await names(gzipSync(tarData), true)).toEqual(['a.txt', 'b.jp2']);
   });
 });

@@ -12,14 +12,15 @@ const TRAILER = 8;
 /**
  * The gzip wrapper around the archive's deflate data, handled here so the deflate data itself can
  * go through a raw inflater: gunzip checks a CRC-32 of every plaintext byte (~0.4 CPU s/GB, a
- * quarter of the extraction's cost), while the archive's integrity is already proven by gpg's
- * MDC before a volume counts as synced (runs that accept archives without it check the CRC with a
- * full gunzip instead: ReadArchiveOptions.verifyCrc). What the CRC would catch of a corrupt or cut
- * archive is still caught: a bad header here, bad deflate data by the inflater, and a missing
- * trailer, a size that disagrees with it, or data after it by `finish`.
+ * quarter of the extraction's cost). That check is skipped only for bytes gpg is decrypting with
+ * its integrity check (MDC) on; an archive read back from storage, and every archive of a run that
+ * accepts legacy ones without MDC, go through a full gunzip instead (ReadArchiveOptions.verifyCrc).
+ * Without the CRC, this still catches a bad header, bad deflate data (the inflater), and a missing
+ * trailer, a size that disagrees with it, or data after it (`finish`); a change that keeps the
+ * length and the deflate data decodable would pass, which the MDC rules out.
  *
  * One gzip member is read, as GRIN writes them; an archive of several concatenated members is
- * refused as corrupt rather than half-read.
+ * refused as corrupt rather than half-read (the full gunzip of the CRC mode reads them all).
  */
 export class GzipFraming {
   private headerBytes = -1;

@@ -4,7 +4,7 @@ import { teeStream } from '../decrypt/index.js';
 import { StorageError } from '../storage/index.js';
 import { completeConsumers, discardConsumers } from './consumer-runs.js';
 import type { ConsumerRun } from './plaintext-consumer.js';
-import { asError, SyncError } from './sync-errors.js';
+import { asError, isCodedError, SyncError } from './sync-errors.js';
 import type { SyncContext } from './sync-context.js';
 import type { StoredRef, VolumeOutcome } from './volume-outcome.js';
 
@@ -27,7 +27,7 @@ export async function extractFromStorage(barcode: string, ref: StoredRef, attemp
   }
   const runs: ConsumerRun[] = [];
   try {
-    for (const consumer of ctx.consumers) runs.push(consumer.start({ barcode, encryptedEtag: ref.etag, attempt }, ctx.abort));
+    for (const consumer of ctx.consumers) runs.push(consumer.start({ barcode, encryptedEtag: ref.etag, attempt, source: 'storage' }, ctx.abort));
     const sinkErrors = new Map<object, Error>();
     const verifier = new VerifyingSink(archive.sha256 !== null);
     try {
@@ -47,7 +47,15 @@ export async function extractFromStorage(barcode: string, ref: StoredRef, attemp
     const sha256 = verifier.digest();
     if (archive.sha256 !== null && sha256 !== archive.sha256) throw damaged(barcode, 'its SHA-256 differs from the one recorded when it was written');
 
-    await completeConsumers(barcode, runs, sinkErrors, ctx);
+    try {
+      await completeConsumers(barcode, runs, sinkErrors, ctx);
+    } catch (error) {
+      // gpg never vouched for these bytes: corrupt gzip/tar data (the CRC is checked on this path)
+      // means the stored copy went bad, not the archive GRIN serves. Download it again.
+      const cause = asError(error).cause;
+      if (isCodedError(cause) && cause.code === 'archive_corrupt') throw damaged(barcode, asError(cause).message);
+      throw error;
+    }
     ctx.events.synced(barcode, { storagePath: ref.location, encryptedEtag: ref.etag, isDecrypted: true, reconciled: true });
     ctx.checkpoint?.('recorded', barcode);
     return { kind: 'synced', barcode, etag: ref.etag, encryptedBytes: 0, storedBytes: ref.size, location: ref.location, attempts: attempt, source: 'storage' };

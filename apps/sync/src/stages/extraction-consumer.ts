@@ -24,8 +24,9 @@ export interface ExtractionSettings {
    */
   tempDir: string;
   /**
-   * Check each archive's gzip CRC-32: on when legacy archives without integrity protection are
-   * accepted (`--allow-legacy-without-integrity`), where gpg's MDC does not prove the bytes.
+   * Check every archive's gzip CRC-32: on when legacy archives without integrity protection are
+   * accepted (`--allow-legacy-without-integrity`), where gpg's MDC does not prove the bytes. An
+   * archive read back from storage is always checked (no gpg ran over it).
    */
   verifyGzipCrc?: boolean;
 }
@@ -46,7 +47,7 @@ const COLUMN_TO_FIELD = new Map<string, keyof MarcRecord>(
 
 /**
  * MARC and OCR extraction as one stage beside the store (one pass over the decrypted tar.gz with
- * `extractVolume`: only METS/XML and page texts are read, images are skipped, nothing is unpacked
+ * `startVolumeExtraction`, whose input the tee writes into: only METS/XML and page texts are read, images are skipped, nothing is unpacked
  * to disk). On `complete()` — after the raw archive was committed and verified — the OCR JSONL is
  * stored with `putFull` (`BARCODE_ocr.jsonl[.gz]`, metadata barcode / acquisition_date / page_count)
  * and the results are recorded:
@@ -90,7 +91,7 @@ export class ExtractionConsumer implements PlaintextConsumer {
       ocr: this.settings.ocr,
       compressOcr: this.settings.compressOcr,
       tempDir: this.settings.tempDir,
-      verifyCrc: this.settings.verifyGzipCrc === true,
+      verifyCrc: this.settings.verifyGzipCrc === true || volume.source === 'storage',
     };
     const started = performance.now();
     let finishedAt = started;

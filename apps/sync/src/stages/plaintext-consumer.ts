@@ -7,6 +7,11 @@ export interface ConsumerVolume {
   encryptedEtag: string;
   /** 1 for the first transfer attempt; a retry starts a fresh run with a fresh stream. */
   attempt: number;
+  /**
+   * Where the bytes come from: `grin` = gpg is decrypting them now (its integrity check covers
+   * them), `storage` = the stored archive read back (nothing but its size was checked).
+   */
+  source: 'grin' | 'storage';
 }
 
 /**

@@ -143,7 +143,7 @@ async function attemptTransfer(
       originalFilename: `${barcode}.tar.gz.gpg`,
       ...(download.size === null ? {} : { sizeHint: download.size }),
     });
-    for (const consumer of ctx.consumers) runs.push(consumer.start({ barcode, encryptedEtag: download.etag, attempt }, abort));
+    for (const consumer of ctx.consumers) runs.push(consumer.start({ barcode, encryptedEtag: download.etag, attempt, source: 'grin' }, abort));
     const consumerErrors = new Map<object, Error>();
     const extraSinks = runs.map((r) => r.sink);
     const hook = ctx.checkpoint;

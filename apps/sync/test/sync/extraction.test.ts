@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCatalogue } from '@grin/books';
@@ -106,5 +106,39 @@ describe('extraction beside the store (local storage, through the CLI)', { timeo
     } finally {
       catalogue.close();
     }
+  });
+  it('a stored archive damaged in place (same size) is not taken from storage: its gzip CRC fails, it is downloaded again', async () => {
+    const [blocked] = h.converted(13).slice(12) as [string];
+    const storage = join(h.workDir, 'store-bitrot');
+    const ocrPath = join(storage, 'full', 'bitrot', `${blocked}_ocr.jsonl.gz`);
+    await mkdir(ocrPath, { recursive: true });
+    await writeFile(join(ocrPath, 'keep'), 'x');
+    const args = ['--run-name', 'bitrot', '--barcodes', blocked, ...h.grinArgs, ...local(storage)];
+    expect((await h.run(args)).code).toBe(1);
+    const rawPath = join(storage, 'raw', blocked, `${blocked}.tar.gz`);
+    const original = await readFile(rawPath);
+    // Flip one byte inside a stored deflate block (image bytes): inflate copies it as is, so only the
+    // CRC can tell. The simulator writes stored blocks after a sync flush (00 00 ff ff).
+    let at = -1;
+    for (let i = original.indexOf(Buffer.from([0, 0, 0xff, 0xff, 0])); i >= 0; i = original.indexOf(Buffer.from([0, 0, 0xff, 0xff, 0]), i + 1)) {
+      const length = original.readUInt16LE(i + 5);
+      if ((length ^ original.readUInt16LE(i + 7)) === 0xffff && length > 64 && i + 9 + length <= original.length) {
+        at = i + 9 + Math.floor(length / 2);
+        break;
+      }
+    }
+    expect(at).toBeGreaterThan(0);
+    const damaged = Buffer.from(original);
+    damaged[at] = (damaged[at] as number) ^ 0x40;
+    await writeFile(rawPath, damaged);
+
+    await rm(ocrPath, { recursive: true });
+    const seq = h.seq();
+    const second = await h.run(args);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain('1 synced');
+    expect([...h.downloads(seq)]).toEqual([[blocked, 1]]);
+    expect((await readFile(rawPath)).equals(original)).toBe(true);
+    expect(await checkExtracted(h, 'bitrot', { kind: 'local', storageDir: storage }, [blocked])).toEqual([]);
   });
 });

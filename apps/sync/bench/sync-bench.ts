@@ -28,14 +28,17 @@ const execFileAsync = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
 const MB = 1_000_000;
 
+/** Default volume counts; each workload also keeps a barcode range this large (see below). */
+const DEFAULT_COUNTS = { small: 200, large: 3, tiny: 300 };
+
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
-    small: { type: 'string', default: '200' },
+    small: { type: 'string', default: String(DEFAULT_COUNTS.small) },
     'small-mb': { type: 'string', default: '5' },
-    large: { type: 'string', default: '3' },
+    large: { type: 'string', default: String(DEFAULT_COUNTS.large) },
     'large-mb': { type: 'string', default: '300' },
-    tiny: { type: 'string', default: '300' },
+    tiny: { type: 'string', default: String(DEFAULT_COUNTS.tiny) },
     'tiny-kb': { type: 'string', default: '100' },
     'keep-cache': { type: 'boolean', default: false },
     /** Also write the markdown reports to these files. */
@@ -61,9 +64,14 @@ const WORKERS = 7;
 
 const cacheDir = join(tmpdir(), 'grin-sync-bench-cache');
 const sizes = new Map<string, number>();
+// Each workload keeps its own range of the simulator's converted barcodes, at least as large as
+// its default count, so leaving one out (--small 0) does not hand its barcodes (and their cached
+// archives, generated for another size) to the next one.
+const reserved = [DEFAULT_COUNTS.small, DEFAULT_COUNTS.large, DEFAULT_COUNTS.tiny].map((d, i) => Math.max(allWorkloads[i]?.count ?? 0, d));
+const span = reserved.reduce((n, r) => n + r, 0);
 const needed = workloads.reduce((n, w) => n + w.count, 0);
 const sim = await startSimulator({
-  books: Math.ceil(needed * 3) + 100,
+  books: Math.ceil(span * 3) + 100,
   cacheDir,
   archiveBytes: (book) => sizes.get(book.barcode) ?? 48 * 1024,
   archiveConcurrency: Math.max(1, cpus().length),
@@ -81,16 +89,17 @@ const extractModes: Mode[] =
       : ['e2e', 'e2e-extract'];
 const extractRepeat = Number(values['extract-repeat']);
 try {
-  const converted = [...takeConverted(needed)];
-  if (converted.length < needed) throw new Error(`simulator has only ${converted.length} converted volumes`);
+  const available = [...takeConverted(span)];
+  if (available.length < span) throw new Error(`simulator has only ${available.length} converted volumes`);
   const sets = new Map<Workload, string[]>();
   let offset = 0;
-  for (const w of workloads) {
-    const set = converted.slice(offset, offset + w.count);
-    offset += w.count;
+  for (const [i, w] of allWorkloads.entries()) {
+    const set = available.slice(offset, offset + w.count);
+    offset += reserved[i] ?? w.count;
     for (const b of set) sizes.set(b, w.bytes);
     sets.set(w, set);
   }
+  const converted = workloads.flatMap((w) => sets.get(w) ?? []);
 
   process.stdout.write(`Generating ${needed} archives in the simulator cache ${cacheDir} (not timed)...\n`);
   const g0 = performance.now();

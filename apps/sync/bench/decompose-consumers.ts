@@ -2,7 +2,7 @@
 // only part of the work, so each layer's cost inside the running pipeline can be measured.
 import { PassThrough, Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { readArchive } from '../src/extract/index.js';
+import { startArchiveRead } from '../src/extract/index.js';
 import type { ConsumerRun, PlaintextConsumer } from '../src/stages/plaintext-consumer.js';
 
 /** `tee`: an extra sink that only counts; `gunzip`: inflate, nothing else; `untar`: inflate + tar parse + entry checks, nothing kept. */
@@ -27,9 +27,10 @@ export function decomposeConsumer(layer: DecomposeLayer): PlaintextConsumer {
         });
         sink = input;
       } else {
-        const input = new PassThrough({ highWaterMark: 1 << 20 });
-        done = readArchive(input, () => undefined);
-        sink = input;
+        // As the extraction consumer: the tee writes straight into the reader's sink.
+        const reader = startArchiveRead(() => undefined);
+        done = reader.done;
+        sink = reader.sink;
       }
       done.catch(() => undefined);
       return { sink, complete: async () => void (await done), discard: async () => undefined };

@@ -4,7 +4,7 @@ import { Writable, type Readable } from 'node:stream';
 import { ExtractionAbortedError } from './extract-errors.js';
 import { MarcSearch, type MarcResult } from './marc-search.js';
 import { OcrCollector, type OcrResult } from './ocr-collector.js';
-import { startArchiveRead, type ArchiveEntry, type EntrySink } from './read-archive.js';
+import { pipeIntoReader, startArchiveRead, type ArchiveEntry, type EntrySink } from './read-archive.js';
 
 export interface ExtractVolumeOptions {
   barcode: string;
@@ -60,8 +60,7 @@ export interface VolumeExtractionRun {
  */
 export function extractVolume(plaintext: Readable, options: ExtractVolumeOptions): Promise<VolumeExtraction> {
   const run = startVolumeExtraction(options);
-  plaintext.on('error', (error) => run.sink.destroy(error));
-  plaintext.pipe(run.sink);
+  pipeIntoReader(plaintext, run.sink);
   return run.result;
 }
 

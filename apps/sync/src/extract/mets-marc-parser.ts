@@ -52,8 +52,8 @@ export class MetsMarcParser {
 
   constructor(private readonly entryPath: string) {
     this.parser.on('error', (error) => {
-      // Only the first problem matters; stop feeding after it. Past the record's end nothing counts.
-      if (!this.recordDone) this.failure ??= error.message;
+      // Only the first problem matters; stop feeding after it.
+      this.failure ??= error.message;
     });
     this.parser.on('doctype', (doctype) => this.checkDoctype(doctype));
     this.parser.on('opentag', (tag) => this.open(tag));
@@ -77,6 +77,7 @@ export class MetsMarcParser {
 
   /** Ends the file and says what it gave. Throws UnsafeXmlError like `write`. */
   end(): MetsParseOutcome {
+    // Nothing is parsed past the record's end; an error before it still makes the file malformed.
     if (this.recordDone && this.failure === null && this.record !== null) return { status: 'record', record: this.record };
     if (this.decoder === null) this.startDecoding();
     if (this.failure === null) this.feed(this.decoder!.decode());
@@ -90,7 +91,6 @@ export class MetsMarcParser {
     }
     this.rethrowUnsafe();
     if (this.failure !== null) return { status: 'malformed', message: this.failure };
-    if (this.record !== null && this.recordDone) return { status: 'record', record: this.record };
     return { status: 'no_record' };
   }
 
@@ -108,7 +108,7 @@ export class MetsMarcParser {
     } catch (error) {
       if (error === RECORD_COMPLETE) return;
       this.rethrowUnsafe();
-      if (!this.recordDone) this.failure ??= error instanceof Error ? error.message : String(error);
+      this.failure ??= error instanceof Error ? error.message : String(error);
     }
     this.rethrowUnsafe();
   }

@@ -67,9 +67,14 @@ export interface ArchiveReader {
  */
 export function readArchive(input: Readable, onEntry: ArchiveEntryHandler, options: ReadArchiveOptions = {}): Promise<ArchiveSummary> {
   const reader = startArchiveRead(onEntry, options);
-  input.on('error', (error) => reader.sink.destroy(error));
-  input.pipe(reader.sink);
+  pipeIntoReader(input, reader.sink);
   return reader.done;
+}
+
+/** Pipes `input` into a reader's sink; an error of `input` fails the read with that error. */
+export function pipeIntoReader(input: Readable, sink: Writable): void {
+  input.on('error', (error) => sink.destroy(error));
+  input.pipe(sink);
 }
 
 /**

@@ -34,7 +34,7 @@ export interface ConsumerRun {
 
 /**
  * A stage that runs beside the store on the decrypted stream — the slot the extraction stages of
- * issue 6 (unpack/MARC/OCR via `extractVolume`) plug into.
+ * issue 6 (unpack/MARC/OCR via `startVolumeExtraction`) plug into.
  */
 export interface PlaintextConsumer {
   /** Short name used in failure reasons, e.g. `ocr`, `marc`. */

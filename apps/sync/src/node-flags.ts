@@ -7,6 +7,6 @@
  * the old generation's headroom stays below one young-generation capacity, so V8 starts a full
  * (incremental) collection every ~50 ms: measured ~100 full collections per GB synced with
  * extraction on, ~2.5 CPU s/GB of GC across its threads. A 128 MB floor for the limit brings that
- * to ~3 per GB for ~40 MB more peak RSS (`pnpm --filter @grin/sync bench`; see BENCHMARKS.md).
+ * to 0–3 per GB for ~35 MB more peak RSS (`pnpm --filter @grin/sync bench`; see BENCHMARKS.md).
  */
 export const SYNC_NODE_FLAGS: readonly string[] = ['--initial-old-space-size=128'];

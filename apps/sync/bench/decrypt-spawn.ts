@@ -1,7 +1,8 @@
 // Per-archive fixed cost of the decryptor: how long `decryptor.decrypt()` blocks the main thread
 // (it spawns gpg synchronously: libuv fork()s the whole Node process and waits for the exec), next
 // to the limit measured in the same process and run: a bare `spawn(gpg, ['--version'])` with no
-// pipes at all, i.e. fork + exec alone. Also small archives per second, sequentially.
+// pipes at all, i.e. fork + exec alone. Also small archives per second, sequentially, and the CPU
+// per archive of this process and of gpg.
 //
 //   pnpm --filter @grin/sync bench:decrypt-spawn [-- --rss-mib 170 --count 200]
 //
@@ -12,6 +13,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parseArgs, promisify } from 'node:util';
 import { createDecryptor } from '../src/decrypt/index.js';
@@ -23,6 +25,13 @@ const { values } = parseArgs({
 });
 const rssMiB = Number(values['rss-mib']);
 const count = Number(values.count);
+
+/** utime+stime of this process and of its reaped children (gpg), in seconds (/proc/self/stat). */
+function cpuTimes(): { self: number; children: number } {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const n = (i: number): number => Number(fields[i - 3] ?? 0) / 100; // USER_HZ
+  return { self: n(14) + n(15), children: n(16) + n(17) };
+}
 
 const ballast: unknown[] = [];
 while (process.memoryUsage().rss < rssMiB * 2 ** 20) ballast.push(Array.from({ length: 10_000 }, (_, i) => ({ i, s: `v${i}` })));
@@ -43,26 +52,28 @@ try {
 
   const decryptor = await createDecryptor({ passphraseFile: passFile, tmpDir: dir });
   const block: number[] = [];
-  const bare: number[] = [];
   let wall = 0;
+  let cpu = { self: 0, children: 0 };
   for (let i = 0; i < count + 5; i++) {
+    if (i === 5) cpu = cpuTimes(); // after the warm-up
     const t0 = performance.now();
     const session = decryptor.decrypt(Readable.from([archive]));
     const t1 = performance.now();
     session.output.resume();
     await session.done;
-    const t2 = performance.now();
-
+    if (i < 5) continue;
+    block.push(t1 - t0);
+    wall += performance.now() - t0;
+  }
+  const after = cpuTimes();
+  await decryptor.close();
+  const bare: number[] = [];
+  for (let i = 0; i < count; i++) {
     const b0 = performance.now();
     const child = spawn(gpgPath, ['--version'], { stdio: 'ignore' });
-    const b1 = performance.now();
+    bare.push(performance.now() - b0);
     await new Promise((r) => child.on('close', r));
-    if (i < 5) continue; // warm-up
-    block.push(t1 - t0);
-    bare.push(b1 - b0);
-    wall += t2 - t0;
   }
-  await decryptor.close();
 
   const q = (a: number[], p: number): number => [...a].sort((x, y) => x - y)[Math.floor(p * (a.length - 1))] ?? NaN;
   const f = (n: number): string => n.toFixed(2);
@@ -72,6 +83,8 @@ try {
   console.log(`| decryptor.decrypt() | ${f(q(block, 0.5))} | ${f(q(block, 0.9))} | ${f(q(block, 1))} |`);
   console.log(`| limit: bare spawn(gpg --version), no pipes | ${f(q(bare, 0.5))} | ${f(q(bare, 0.9))} | ${f(q(bare, 1))} |`);
   console.log(`ratio decrypt()/limit (median): ${(q(block, 0.5) / q(bare, 0.5)).toFixed(2)}; sequential small archives: ${(count / (wall / 1000)).toFixed(1)} archives/s`);
+  const perArchive = (s: number): string => ((s * 1000) / count).toFixed(2);
+  console.log(`CPU per archive: this process ${perArchive(after.self - cpu.self)} ms, gpg ${perArchive(after.children - cpu.children)} ms`);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

@@ -78,6 +78,11 @@ export interface ArchiveStorage {
   putFull(name: string, body: Readable | Buffer, meta: Record<string, string>): Promise<StoredObject>;
   /** Store a run record (e.g. `books_latest.csv.gz`, `timestamped/…`) in the meta area, atomically. */
   putMeta(name: string, body: Readable | Buffer, meta?: Record<string, string>): Promise<StoredObject>;
+  /**
+   * Remove a meta object if it exists (e.g. the `books_latest.csv.gz` a run with compression on left,
+   * once an uncompressed `books_latest.csv` replaced it). Rejects with `StorageError('storage_write_failed')`.
+   */
+  removeMeta(name: string): Promise<void>;
   /** Release clients/handles. Pending objects must be committed or aborted first. */
   close(): Promise<void>;
 }

@@ -191,6 +191,20 @@ export class LocalStorage implements ArchiveStorage {
     return this.putAtomic(this.metaDir, name, body);
   }
 
+  async removeMeta(name: string): Promise<void> {
+    assertSafeObjectName(name);
+    const path = join(this.metaDir, ...name.split('/'));
+    try {
+      if (await unlinkIfExists(path)) await fsyncDir(dirname(path));
+    } catch (err) {
+      throw new StorageError('storage_write_failed', `could not remove ${path}: ${(err as Error).message}`, {
+        hint: 'check the permissions of the storage path',
+        retryable: true,
+        cause: err,
+      });
+    }
+  }
+
   /**
    * Start-up clean-up: remove temp files of killed writers under full/ and meta/. raw/ is left out
    * on purpose: it holds one directory per volume (10^6 listings at every start), and a raw write

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ArchiveStorage, PendingObject, RawArchiveMeta, RawArchiveStat, StoredArchive, StoredObject } from './archive-storage.js';
 import { assertSafeBarcode, assertSafeObjectName } from './names.js';
 import { createS3Client, partSizeFor, type S3StorageOptions } from './s3-options.js';
@@ -105,6 +105,21 @@ export class S3Storage implements ArchiveStorage {
 
   putMeta(name: string, body: Readable | Buffer, meta: Record<string, string> = {}): Promise<StoredObject> {
     return this.put(this.options.buckets.meta, name, body, meta);
+  }
+
+  async removeMeta(name: string): Promise<void> {
+    assertSafeObjectName(name);
+    const key = `${this.options.runName}/${name}`;
+    try {
+      // DeleteObject succeeds for a missing key too.
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.options.buckets.meta, Key: key }));
+    } catch (err) {
+      throw new StorageError('storage_write_failed', `could not remove s3://${this.options.buckets.meta}/${key}: ${(err as Error).message}`, {
+        hint: 'check the endpoint, credentials (delete permission on the meta bucket) and that the network is up',
+        retryable: true,
+        cause: err,
+      });
+    }
   }
 
   async close(): Promise<void> {

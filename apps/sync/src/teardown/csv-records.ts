@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { gzipFile } from './gzip-file.js';
-import { abortedItem, notAttempted, uploadAll } from './meta-upload.js';
+import { abortedItem, notAttempted, uploadMeta } from './meta-upload.js';
 import { itemError } from './teardown-errors.js';
 import type { TeardownCatalogue, TeardownItem, TeardownStorage } from './teardown-types.js';
 
@@ -55,13 +55,28 @@ export async function csvRecords(input: CsvStepInput): Promise<TeardownItem[]> {
     }
   }
   const meta = { rows: String(rows), exported_at_utc: input.timestamp };
-  const uploads = await uploadAll(
-    storage,
-    [
-      { item: 'csv_latest', name: `books_latest.csv${suffix}`, source: { file }, meta },
-      { item: 'csv_timestamped', name: `timestamped/${input.timestamp}_books.csv${suffix}`, source: { file }, meta },
-    ],
-    signal,
-  );
-  return [exported, ...uploads];
+  const [latest, timestamped] = await Promise.all([
+    uploadMeta(storage, { item: 'csv_latest', name: `books_latest.csv${suffix}`, source: { file }, meta }, signal).then((item) =>
+      withoutOtherVariant(storage, item, suffix),
+    ),
+    uploadMeta(storage, { item: 'csv_timestamped', name: `timestamped/${input.timestamp}_books.csv${suffix}`, source: { file }, meta }, signal),
+  ]);
+  return [exported, latest, timestamped];
+}
+
+/**
+ * A run whose compression setting changed (`--skip-compression-meta`) would otherwise leave the
+ * earlier variant of `books_latest.csv[.gz]` beside the new one, stale but looking current: it is
+ * removed once the new one is stored. If that fails, the item fails (a stale latest is not hidden).
+ */
+async function withoutOtherVariant(storage: TeardownStorage, latest: TeardownItem, suffix: string): Promise<TeardownItem> {
+  if (!latest.ok) return latest;
+  const other = suffix === '' ? 'books_latest.csv.gz' : 'books_latest.csv';
+  try {
+    await storage.removeMeta(other);
+    return latest;
+  } catch (error) {
+    const cause = itemError(error);
+    return { name: 'csv_latest', ok: false, error: { ...cause, message: `stored, but the earlier ${other} could not be removed (it is stale): ${cause.message}` } };
+  }
 }

@@ -6,7 +6,7 @@ import type { ItemError } from './teardown-errors.js';
 export type TeardownCatalogue = Pick<Catalogue, 'exportCsv' | 'backupTo' | 'listSessions'>;
 
 /** What the teardown needs of storage: the meta area. */
-export type TeardownStorage = Pick<ArchiveStorage, 'putMeta'>;
+export type TeardownStorage = Pick<ArchiveStorage, 'putMeta' | 'removeMeta'>;
 
 /**
  * The items of a teardown, in the order they run:

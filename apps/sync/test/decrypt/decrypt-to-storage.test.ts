@@ -183,6 +183,7 @@ describe('decryptToStorage', () => {
       };
       const err = await decryptToStorage(source(big), spy, pending).catch((e: unknown) => e);
       expect(err).toMatchObject({ name: 'NoSuchBucket' });
+      expect(pid).toBeTypeOf('number');
       expect(processExists(pid ?? -1)).toBe(false);
     } finally {
       await s3.close();

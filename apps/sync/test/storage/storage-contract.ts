@@ -181,6 +181,17 @@ function contractSuite(name: string, factory: BackendFactory, computeSha256: boo
       expect((await backend.readMeta('books_latest.csv.gz'))?.toString()).toBe('v2');
     });
 
+    it('removeMeta removes a meta object, is a no-op for a missing one and refuses unsafe names', async () => {
+      await storage.putMeta('books_latest.csv.gz', Buffer.from('old'));
+      await storage.putMeta('books_latest.csv', Buffer.from('new'));
+      await storage.removeMeta('books_latest.csv.gz');
+      expect(await backend.readMeta('books_latest.csv.gz')).toBeNull();
+      expect((await backend.readMeta('books_latest.csv'))?.toString()).toBe('new');
+      await storage.removeMeta('books_latest.csv.gz');
+      await storage.removeMeta('timestamped/never_written.csv');
+      for (const bad of ['/abs', 'a/../b', '.x']) await expect(storage.removeMeta(bad)).rejects.toMatchObject({ code: 'invalid_object_name' });
+    });
+
     it('a failing body for putMeta leaves nothing and rejects', async () => {
       const boom = new Error('csv writer failed');
       await expect(storage.putMeta('broken.csv', producer(randomBytes(100_000), boom))).rejects.toBe(boom);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { BOOK_COLUMNS } from '@grin/books';
@@ -177,6 +177,45 @@ describe('runTeardown with local storage', () => {
     const local = await readFile(join(r.runDir, 'books_export.csv'), 'utf8');
     expect(await readFile(join(metaDir, 'books_latest.csv'), 'utf8')).toBe(local);
     expect(await readFile(join(metaDir, 'timestamped', '20250304_050607_books.csv'), 'utf8')).toBe(local);
+  });
+
+  it('switching --skip-compression-meta between runs leaves one books_latest.csv variant, the current one', async () => {
+    const r = await run({ books: 12 });
+    const { storage, metaDir } = storageFor(r);
+    const teardown = (skipCompressionMeta: boolean) =>
+      runTeardown({ catalogue: r.catalogue, storage, runName: r.runName, runDir: r.runDir, options: { skipCompressionMeta, skipDatabaseBackup: true }, now: steppingClock() });
+    const latest = async () => (await readdir(metaDir)).filter((n) => n.startsWith('books_latest.csv'));
+
+    expect((await teardown(false)).ok).toBe(true);
+    expect(await latest()).toEqual(['books_latest.csv.gz']);
+    expect((await teardown(true)).ok).toBe(true);
+    expect(await latest()).toEqual(['books_latest.csv']);
+    expect(await readFile(join(metaDir, 'books_latest.csv'), 'utf8')).toBe(await readFile(join(r.runDir, 'books_export.csv'), 'utf8'));
+    expect((await teardown(false)).ok).toBe(true);
+    expect(await latest()).toEqual(['books_latest.csv.gz']);
+    expect(gunzipSync(await readFile(join(metaDir, 'books_latest.csv.gz'))).toString()).toBe(await readFile(join(r.runDir, 'books_export.csv'), 'utf8'));
+  });
+
+  it('an earlier books_latest variant that cannot be removed fails the CSV item: a stale latest is not hidden', async () => {
+    const r = await run({ books: 5 });
+    const { storage, metaDir } = storageFor(r);
+    // A non-empty directory in the way: unlink fails on it.
+    await mkdir(join(metaDir, 'books_latest.csv.gz', 'x'), { recursive: true });
+    const report = await runTeardown({
+      catalogue: r.catalogue,
+      storage,
+      runName: r.runName,
+      runDir: r.runDir,
+      options: { skipCompressionMeta: true, skipDatabaseBackup: true },
+      now: steppingClock(),
+    });
+    expect(report.ok).toBe(false);
+    expect(item(report, 'csv_latest')).toMatchObject({
+      ok: false,
+      error: { code: 'storage_write_failed', message: expect.stringContaining('the earlier books_latest.csv.gz could not be removed (it is stale)') },
+    });
+    expect(item(report, 'csv_timestamped')).toMatchObject({ ok: true });
+    expect(existsSync(join(metaDir, 'books_latest.csv'))).toBe(true);
   });
 
   it('without storage writes the local files only', async () => {

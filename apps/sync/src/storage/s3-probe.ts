@@ -1,5 +1,6 @@
-import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { StorageError } from './storage-error.js';
+import { randomBytes } from 'node:crypto';
+import { DeleteObjectCommand, HeadBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { StorageError, type StorageWarning } from './storage-error.js';
 
 /** Which configured role(s) a bucket plays, to name the flag(s) the user has to fix. */
 export interface ProbedBucket {
@@ -27,20 +28,45 @@ const DENIED = new Set([
 // AWS answers a bucket in another region with 301 (PermanentRedirect) or 400 (AuthorizationHeaderMalformed).
 const WRONG_PLACE = new Set(['PermanentRedirect', 'AuthorizationHeaderMalformed', 'IllegalLocationConstraintException', 'InvalidBucketName']);
 
+/** Where the write probe puts its object and whom it tells when the object stays. */
+export interface WriteProbe {
+  /** Key prefix of this run (`RUN/`); the probe object is `RUN/.grin-write-probe-PID-RANDOM`. */
+  prefix: string;
+  onWarning: (warning: StorageWarning) => void;
+}
+
 /**
- * HeadBucket every distinct bucket, in order. Rejects with `storage_config` when the settings are
- * wrong (missing bucket, refused credentials, wrong region/addressing) and with `storage_read_failed`
- * when storage stays unreachable after the client's own retries (network, timeouts, 5xx, 429).
- * An aborted `signal` rejects with its reason, uncoded, so the CLI treats it as an interruption.
+ * HeadBucket every distinct bucket, in order, then write and delete a small object in it: read-only
+ * credentials otherwise pass the HEAD and fail only at the first upload, after an archive was
+ * downloaded. Rejects with `storage_config` when the settings are wrong (missing bucket, refused
+ * credentials or writes, wrong region/addressing) and with `storage_read_failed` when storage stays
+ * unreachable after the client's own retries (network, timeouts, 5xx, 429). A probe object that
+ * cannot be deleted is only a warning (sync deletes nothing else in the raw and full buckets). An
+ * aborted `signal` rejects with its reason, uncoded, so the CLI treats it as an interruption.
  */
-export async function probeBuckets(client: S3Client, buckets: readonly ProbedBucket[], where: string, signal?: AbortSignal): Promise<void> {
+export async function probeBuckets(client: S3Client, buckets: readonly ProbedBucket[], where: string, write: WriteProbe, signal?: AbortSignal): Promise<void> {
+  const options = signal === undefined ? {} : { abortSignal: signal };
   for (const bucket of buckets) {
     signal?.throwIfAborted();
+    let action: BucketAction = 'head';
     try {
-      await client.send(new HeadBucketCommand({ Bucket: bucket.name }), signal === undefined ? {} : { abortSignal: signal });
+      await client.send(new HeadBucketCommand({ Bucket: bucket.name }), options);
+      action = 'write';
+      // Names starting with a dot are never barcodes or object names of ours (see names.ts).
+      const key = `${write.prefix}.grin-write-probe-${process.pid}-${randomBytes(4).toString('hex')}`;
+      await client.send(new PutObjectCommand({ Bucket: bucket.name, Key: key, Body: 'grin sync write probe\n' }), options);
+      await client.send(new DeleteObjectCommand({ Bucket: bucket.name, Key: key }), options).catch((err: unknown) => {
+        if (signal?.aborted === true) throw signal.reason;
+        write.onWarning({
+          code: 'probe_object_left',
+          message: `could not delete the write probe s3://${bucket.name}/${key} (${(err as Error).message}); it can be removed by hand`,
+          location: `s3://${bucket.name}/${key}`,
+          cause: err,
+        });
+      });
     } catch (err) {
       if (signal?.aborted === true) throw signal.reason;
-      throw headBucketError(err, bucket, where);
+      throw bucketError(err, bucket, where, action);
     }
   }
 }
@@ -57,8 +83,11 @@ export function distinctBuckets(buckets: { raw: string; full: string; meta: stri
   return out;
 }
 
-/** Maps a HeadBucket failure to the StorageError the user sees. */
-export function headBucketError(err: unknown, bucket: ProbedBucket, where: string): StorageError {
+/** What the probe was doing with a bucket: the HeadBucket, or writing its probe object. */
+export type BucketAction = 'head' | 'write';
+
+/** Maps a HeadBucket or probe-write failure to the StorageError the user sees. */
+export function bucketError(err: unknown, bucket: ProbedBucket, where: string, action: BucketAction = 'head'): StorageError {
   const e = (typeof err === 'object' && err !== null ? err : {}) as {
     name?: unknown;
     Code?: unknown;
@@ -83,6 +112,9 @@ export function headBucketError(err: unknown, bucket: ProbedBucket, where: strin
     );
   }
   if (DENIED.has(name) || status === 401 || status === 403) {
+    if (action === 'write') {
+      return config(`storage refused writing to ${label} at ${where} (${describeStatus(name, status)}): the credentials can reach it but not write`, CREDENTIALS_HINT);
+    }
     return config(`storage refused the credentials for ${label} at ${where} (${describeStatus(name, status)})`, CREDENTIALS_HINT);
   }
   if (WRONG_PLACE.has(name) || status === 301 || status === 307 || status === 400) {
@@ -94,12 +126,12 @@ export function headBucketError(err: unknown, bucket: ProbedBucket, where: strin
   }
   if (status !== undefined && status < 500 && status !== 408 && status !== 429) {
     return config(
-      `storage at ${where} answered ${describeStatus(name, status)} to a HEAD of ${label}`,
+      `storage at ${where} answered ${describeStatus(name, status)} to a ${action === 'head' ? 'HEAD of' : 'test write into'} ${label}`,
       'check --endpoint: it must be the S3 API address of the service (not its web console), and --path-style',
     );
   }
   const reason = status === undefined ? (typeof e.message === 'string' ? e.message : String(err)) : describeStatus(name, status);
-  return new StorageError('storage_read_failed', `storage at ${where} is unreachable (HEAD ${label}: ${reason})`, {
+  return new StorageError('storage_read_failed', `storage at ${where} is unreachable (${action === 'head' ? 'HEAD' : 'test write into'} ${label}: ${reason})`, {
     hint: 'check --endpoint and the network; if the service is down, rerun later (nothing was downloaded)',
     retryable: true,
     cause: err,

@@ -39,12 +39,13 @@ export class S3Storage implements ArchiveStorage {
   }
 
   /**
-   * HeadBucket each distinct bucket of raw/full/meta, so a mistyped bucket, refused credentials or
-   * an unreachable endpoint stop the run before anything is downloaded (see `probeBuckets`).
+   * HeadBucket each distinct bucket of raw/full/meta and write (then delete) a probe object in it,
+   * so a mistyped bucket, refused credentials or writes, or an unreachable endpoint stop the run
+   * before anything is downloaded (see `probeBuckets`).
    */
   async probe(signal?: AbortSignal): Promise<void> {
-    const { endpoint, region, buckets } = this.options;
-    await probeBuckets(this.client, distinctBuckets(buckets), endpoint ?? `AWS S3 (region ${region})`, signal);
+    const { endpoint, region, buckets, runName } = this.options;
+    await probeBuckets(this.client, distinctBuckets(buckets), endpoint ?? `AWS S3 (region ${region})`, { prefix: `${runName}/`, onWarning: this.onWarning }, signal);
   }
 
   rawKey(barcode: string): string {

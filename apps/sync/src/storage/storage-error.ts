@@ -25,7 +25,7 @@ export class StorageError extends Error {
 
 /** Something a backend wants the caller to know about without failing the operation. */
 export interface StorageWarning {
-  code: 'abort_cleanup_failed' | 'stale_temp_removed';
+  code: 'abort_cleanup_failed' | 'stale_temp_removed' | 'probe_object_left';
   message: string;
   location: string;
   cause?: unknown;

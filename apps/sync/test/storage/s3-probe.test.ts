@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type OutgoingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { S3Storage, StorageError, type S3StorageOptions } from '../../src/storage/index.js';
+import { S3Storage, StorageError, type S3StorageOptions, type StorageWarning } from '../../src/storage/index.js';
 import { recordCommands, startS3rver, type S3rverHarness } from './s3rver-harness.js';
 
 let server: S3rverHarness;
@@ -42,22 +42,51 @@ async function fixedAnswer(status: number, headers: OutgoingHttpHeaders = {}): P
   };
 }
 
+/**
+ * A real HTTP proxy in front of s3rver that answers the requests `refuse` picks with 403
+ * AccessDenied (as AWS does for a key without that permission) and forwards the rest.
+ */
+async function refusingProxy(target: string, refuse: (req: IncomingMessage) => boolean): Promise<{ endpoint: string; close: () => Promise<void> }> {
+  const upstream = new URL(target);
+  const http: Server = createServer((req, res) => {
+    if (refuse(req)) {
+      req.resume();
+      res.writeHead(403, { 'content-type': 'application/xml' }).end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+      return;
+    }
+    const forward = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => http.close(() => resolve())),
+  };
+}
+
 describe('S3Storage.probe against s3rver', () => {
   it('passes with good settings, one HeadBucket per distinct bucket', async () => {
     const storage = new S3Storage(server.options('probe-ok'));
     const sent = recordCommands(storage.client);
     try {
       await storage.probe();
-      expect(sent).toEqual(['HeadBucketCommand', 'HeadBucketCommand', 'HeadBucketCommand']);
+      const perBucket = ['HeadBucketCommand', 'PutObjectCommand', 'DeleteObjectCommand'];
+      expect(sent).toEqual([...perBucket, ...perBucket, ...perBucket]);
     } finally {
       await storage.close();
     }
+    // The probe objects are gone again.
+    for (const bucket of Object.values(server.buckets)) expect(await server.listKeys(bucket, 'probe-ok/')).toEqual([]);
     const opts = server.options('probe-one');
     const shared = new S3Storage({ ...opts, buckets: { raw: 'grin-raw', full: 'grin-raw', meta: 'grin-raw' } });
     const sentShared = recordCommands(shared.client);
     try {
       await shared.probe();
-      expect(sentShared).toEqual(['HeadBucketCommand']);
+      expect(sentShared).toEqual(['HeadBucketCommand', 'PutObjectCommand', 'DeleteObjectCommand']);
     } finally {
       await shared.close();
     }
@@ -77,6 +106,35 @@ describe('S3Storage.probe against s3rver', () => {
     const err = await probeError({ ...opts, buckets: { raw: 'grin-raw', full: 'nope-bucket', meta: 'nope-bucket' } });
     expect(err).toMatchObject({ code: 'storage_config', message: expect.stringContaining('bucket nope-bucket (full, meta) does not exist') });
     expect(err?.hint).toContain('--bucket-full/--bucket-meta');
+  });
+
+  it('credentials that can read but not write: storage_config "refused writing" before anything is downloaded', async () => {
+    const proxy = await refusingProxy(server.endpoint, (req) => req.method === 'PUT');
+    try {
+      const err = await probeError({ ...server.options('probe-readonly'), endpoint: proxy.endpoint, maxAttempts: 1 });
+      expect(err).toMatchObject({ code: 'storage_config', retryable: false });
+      expect(err?.message).toBe(
+        `storage refused writing to bucket grin-raw (raw) at ${proxy.endpoint} (AccessDenied, HTTP 403): the credentials can reach it but not write`,
+      );
+      expect(err?.hint).toContain('write access');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a probe object that cannot be deleted is a warning naming it, not a failure', async () => {
+    const proxy = await refusingProxy(server.endpoint, (req) => req.method === 'DELETE');
+    const warnings: StorageWarning[] = [];
+    const storage = new S3Storage({ ...server.options('probe-nodelete'), endpoint: proxy.endpoint, maxAttempts: 1, onWarning: (w) => warnings.push(w) });
+    try {
+      await storage.probe();
+      expect(warnings.map((w) => w.code)).toEqual(['probe_object_left', 'probe_object_left', 'probe_object_left']);
+      expect(warnings[0]?.location).toMatch(/^s3:\/\/grin-raw\/probe-nodelete\/\.grin-write-probe-\d+-[0-9a-f]{8}$/);
+      expect(await server.listKeys('grin-raw', 'probe-nodelete/')).toEqual([warnings[0]?.location.replace('s3://grin-raw/', '')]);
+    } finally {
+      await storage.close();
+      await proxy.close();
+    }
   });
 
   it('an access key the server does not know: storage_config "refused the credentials" with a credentials hint', async () => {

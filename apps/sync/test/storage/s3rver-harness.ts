@@ -1,15 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
-import type { S3StorageOptions } from '../../src/storage/index.js';
+import { createS3Client, type S3StorageOptions } from '../../src/storage/index.js';
 
 export interface S3rverHarness {
   endpoint: string;
   buckets: { raw: string; full: string; meta: string };
   /** Connection options for S3Storage / createS3Client against this server. */
   options(runName: string): S3StorageOptions;
+  /** Keys in `bucket` under `prefix`, sorted. */
+  listKeys(bucket: string, prefix?: string): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -26,19 +28,29 @@ export async function startS3rver(): Promise<S3rverHarness> {
   });
   const addr = await server.run();
   const endpoint = `http://127.0.0.1:${addr.port}`;
+  const options = (runName: string): S3StorageOptions => ({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    buckets,
+    runName,
+    connectionTimeoutMs: 5_000,
+    socketTimeoutMs: 30_000,
+  });
   return {
     endpoint,
     buckets,
-    options: (runName) => ({
-      endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      buckets,
-      runName,
-      connectionTimeoutMs: 5_000,
-      socketTimeoutMs: 30_000,
-    }),
+    options,
+    listKeys: async (bucket, prefix) => {
+      const client = createS3Client(options('list'));
+      try {
+        const out = await client.send(new ListObjectsV2Command({ Bucket: bucket, ...(prefix === undefined ? {} : { Prefix: prefix }) }));
+        return (out.Contents ?? []).map((o) => o.Key ?? '').sort();
+      } finally {
+        client.destroy();
+      }
+    },
     stop: async () => {
       await server.close();
       await rm(directory, { recursive: true, force: true });

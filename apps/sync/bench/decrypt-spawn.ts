@@ -1,8 +1,8 @@
 // Per-archive fixed cost of the decryptor: how long `decryptor.decrypt()` blocks the main thread
-// (it spawns gpg synchronously: libuv fork()s the whole Node process and waits for the exec), next
-// to the limit measured in the same process and run: a bare `spawn(gpg, ['--version'])` with no
-// pipes at all, i.e. fork + exec alone. Also small archives per second, sequentially, and the CPU
-// per archive of this process and of gpg.
+// (gpg is started by the launcher process; spawning it here, libuv fork()ed the whole Node process
+// and waited for the exec), next to a bare `spawn(gpg, ['--version'])` from this process with no
+// pipes (fork + exec alone: what each archive cost before the launcher). Also small archives per
+// second, sequentially, and the CPU per archive of this process and of its children (launcher + gpg).
 //
 //   pnpm --filter @grin/sync bench:decrypt-spawn [-- --rss-mib 170 --count 200]
 //
@@ -26,7 +26,7 @@ const { values } = parseArgs({
 const rssMiB = Number(values['rss-mib']);
 const count = Number(values.count);
 
-/** utime+stime of this process and of its reaped children (gpg), in seconds (/proc/self/stat). */
+/** utime+stime of this process and of its reaped children (launcher, gpg), in seconds (/proc/self/stat). */
 function cpuTimes(): { self: number; children: number } {
   const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
   const n = (i: number): number => Number(fields[i - 3] ?? 0) / 100; // USER_HZ
@@ -65,8 +65,9 @@ try {
     block.push(t1 - t0);
     wall += performance.now() - t0;
   }
-  const after = cpuTimes();
+  // The launcher's CPU and its gpgs' reach this process's children's times once it exited.
   await decryptor.close();
+  const after = cpuTimes();
   const bare: number[] = [];
   for (let i = 0; i < count; i++) {
     const b0 = performance.now();
@@ -81,10 +82,10 @@ try {
   console.log('| main-thread block per archive | median ms | p90 ms | max ms |');
   console.log('|---|---:|---:|---:|');
   console.log(`| decryptor.decrypt() | ${f(q(block, 0.5))} | ${f(q(block, 0.9))} | ${f(q(block, 1))} |`);
-  console.log(`| limit: bare spawn(gpg --version), no pipes | ${f(q(bare, 0.5))} | ${f(q(bare, 0.9))} | ${f(q(bare, 1))} |`);
+  console.log(`| limit: bare spawn(gpg --version) from this process, no pipes | ${f(q(bare, 0.5))} | ${f(q(bare, 0.9))} | ${f(q(bare, 1))} |`);
   console.log(`ratio decrypt()/limit (median): ${(q(block, 0.5) / q(bare, 0.5)).toFixed(2)}; sequential small archives: ${(count / (wall / 1000)).toFixed(1)} archives/s`);
   const perArchive = (s: number): string => ((s * 1000) / count).toFixed(2);
-  console.log(`CPU per archive: this process ${perArchive(after.self - cpu.self)} ms, gpg ${perArchive(after.children - cpu.children)} ms`);
+  console.log(`CPU per archive: this process ${perArchive(after.self - cpu.self)} ms, children (launcher + gpg) ${perArchive(after.children - cpu.children)} ms`);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

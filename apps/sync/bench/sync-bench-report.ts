@@ -33,7 +33,7 @@ export function mbps(p: PhaseResult): number {
   return p.bytes / MB / p.seconds;
 }
 
-/** CPU seconds per GB moved: this process (sync), its gpg children, the simulator serving. */
+/** CPU seconds per GB moved: this process (sync), its children (the gpg launcher and its gpgs), the simulator serving. */
 function cpuPerGb(p: PhaseResult): { sync: number; gpg: number; sim: number; total: number } {
   const gb = p.bytes / 1e9;
   const sync = p.cpuSeconds / gb;

@@ -48,7 +48,7 @@ export interface PhaseResult {
   majorGcs: number;
   /** Bytes this process caused to be written to disk (/proc/self/io write_bytes). */
   diskWriteBytes: number;
-  /** CPU seconds of this process, and of its finished children (gpg), during the phase. */
+  /** CPU seconds of this process, and of its finished children (the gpg launcher and its gpgs), during the phase. */
   cpuSeconds: number;
   childCpuSeconds: number;
 }
@@ -216,8 +216,10 @@ async function run(input: PhaseInput): Promise<PhaseResult> {
   loop.disable();
   gcObserver.disconnect();
   const diskWriteBytes = diskWrites() - writesBefore;
-  const cpuAfter = cpuTimes();
+  // gpg runs under the decryptor's launcher process: its CPU and its gpgs' reach this process's
+  // children's times once the launcher exited (close), so the close comes before the reading.
   await decryptor.close();
+  const cpuAfter = cpuTimes();
   await client.close();
   return {
     mode: input.mode,

@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import type { ProcessAliveCheck } from '@grin/books';
 import { GpgFailedError, GpgMissingError } from './decrypt-errors.js';
+import { GpgLauncher, type LaunchedGpg } from './gpg-launcher.js';
 import { gpgDecryptArgs, startGpgSession, type DecryptSession, type GpgSessionConfig } from './gpg-session.js';
 import { readPassphraseFile } from './passphrase-file.js';
 import { createPrivateHomedir, sweepStaleHomedirs } from './private-homedir.js';
@@ -44,7 +45,7 @@ export interface Decryptor {
   readonly passphraseFileGroupOrWorldReadable: boolean;
   /** Stale home directories of dead processes removed at start-up (for a log line). */
   readonly staleHomedirsRemoved: readonly string[];
-  /** Delete the private home directory. Call after all sessions settled. */
+  /** Stop the gpg launcher and delete the private home directory. Call after all sessions settled. */
   close(): Promise<void>;
 }
 
@@ -54,7 +55,8 @@ export interface Decryptor {
  * `gpg --decrypt`. No gpg-agent is involved: symmetric decryption with a loopback passphrase works
  * without one, and gpg runs with `--no-autostart --no-keyring`, so a killed sync leaves no agent
  * process behind and gpg writes nothing into the home directory; the directory itself (empty) is
- * removed by `close()` or, after a SIGKILL, by the next decryptor's start-up sweep.
+ * removed by `close()` or, after a SIGKILL, by the next decryptor's start-up sweep. gpg is started
+ * by a small helper process (GpgLauncher), so the sync process itself never forks per archive.
  */
 export async function createDecryptor(options: DecryptorOptions): Promise<Decryptor> {
   const gpgPath = options.gpgPath ?? 'gpg';
@@ -72,6 +74,8 @@ export async function createDecryptor(options: DecryptorOptions): Promise<Decryp
     allowLegacyWithoutIntegrity: options.allowLegacyWithoutIntegrity ?? false,
     env,
   };
+  const launcher = new GpgLauncher({ file: gpgPath, args: sessionConfig.args, env });
+  const launch = (): Promise<LaunchedGpg> => launcher.launch();
   let closed = false;
 
   return {
@@ -81,12 +85,13 @@ export async function createDecryptor(options: DecryptorOptions): Promise<Decryp
     staleHomedirsRemoved,
     decrypt(input, signal) {
       if (closed) throw new GpgFailedError('decrypt() called after close()');
-      return startGpgSession(sessionConfig, input, signal);
+      return startGpgSession(sessionConfig, launch, input, signal);
     },
     async close() {
       if (closed) return;
       closed = true;
       pass.bytes.fill(0);
+      await launcher.close();
       await rm(homedir, { recursive: true, force: true });
     },
   };

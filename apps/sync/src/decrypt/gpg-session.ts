@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,6 +10,7 @@ import {
   LegacyCipherRefusedError,
   WrongPassphraseError,
 } from './decrypt-errors.js';
+import { GpgSpawnError, type LaunchedGpg } from './gpg-launcher.js';
 import { cipherName, GpgStatusParser, isLegacyCipher, type GpgStatus } from './gpg-status.js';
 
 /** Outcome of a verified decryption. */
@@ -32,8 +32,8 @@ export interface DecryptResult {
 export interface DecryptSession {
   readonly output: Readable;
   readonly done: Promise<DecryptResult>;
-  /** Process id of gpg (undefined if it could not be started). */
-  readonly pid: number | undefined;
+  /** Resolves with gpg's process id once it runs; rejects as `done` does if it could not start. */
+  readonly started: Promise<number>;
 }
 
 export interface GpgSessionConfig {
@@ -67,15 +67,13 @@ export function gpgDecryptArgs(homedir: string, allowLegacyWithoutIntegrity: boo
   ];
 }
 
-/** Spawn gpg (no shell; passphrase on fd 3, status on fd 4) and stream `input` through it. */
-export function startGpgSession(cfg: GpgSessionConfig, input: Readable, signal?: AbortSignal): DecryptSession {
-  const child = spawn(cfg.gpgPath, cfg.args, { stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'], env: cfg.env });
-  const stdin = child.stdio[0] as Writable;
-  const stdout = child.stdio[1] as Readable;
-  const stderr = child.stdio[2] as Readable;
-  const passFd = child.stdio[3] as Writable;
-  const statusFd = child.stdio[4] as Readable;
-
+/**
+ * Start gpg through `launch` (passphrase on fd 3, status on fd 4) and stream `input` through it.
+ * The session exists at once; gpg's pipe ends are wired when the launcher delivers them.
+ */
+export function startGpgSession(cfg: GpgSessionConfig, launch: () => Promise<LaunchedGpg>, input: Readable, signal?: AbortSignal): DecryptSession {
+  let child: LaunchedGpg | null = null;
+  let exited = false;
   const parser = new GpgStatusParser();
   let stderrTail = '';
   let bytesIn = 0;
@@ -116,7 +114,8 @@ export function startGpgSession(cfg: GpgSessionConfig, input: Readable, signal?:
   function cancel(err: Error): void {
     if (settled || failure !== undefined) return;
     failure = err;
-    child.kill('SIGKILL');
+    // Not started yet: wire() sees the failure and kills it then.
+    child?.kill('SIGKILL');
     if (!output.destroyed) output.destroy(err);
   }
 
@@ -124,52 +123,76 @@ export function startGpgSession(cfg: GpgSessionConfig, input: Readable, signal?:
     cancel(new DecryptAbortedError('decryption aborted', { cause: signal?.reason }));
   };
 
-  child.on('error', (err: NodeJS.ErrnoException) => {
-    if (child.pid !== undefined) return; // e.g. a failed kill(); 'close' still reports the exit
-    const missing = err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'ENOTDIR';
-    const e = missing
-      ? new GpgMissingError(`cannot run gpg at ${cfg.gpgPath}: ${err.code}`, { cause: err })
-      : new GpgFailedError(`cannot start gpg: ${err.message}`, { cause: err });
+  function launchFailed(err: unknown): void {
+    const e =
+      err instanceof GpgSpawnError && (err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'ENOTDIR')
+        ? new GpgMissingError(`cannot run gpg at ${cfg.gpgPath}: ${err.code}`, { cause: err })
+        : err instanceof GpgFailedError
+          ? err
+          : new GpgFailedError(`cannot start gpg: ${(err as Error).message}`, { cause: err });
     failure ??= e;
     if (!output.destroyed) output.destroy(e);
-    settle(e);
-  });
+    // Nothing will read the input: release it (as a broken pipe to gpg did before).
+    input.destroy();
+    settle(failure);
+  }
 
-  child.on('close', (code, sig) => {
-    const result = classify(code, sig);
-    if (result instanceof Error && !output.destroyed) output.destroy(result);
-    settle(result);
-  });
+  function wire(launched: LaunchedGpg): void {
+    child = launched;
+    const [stdin, stdout, stderr, passFd, statusFd] = launched.stdio;
+    launched.exited.then(({ code, signal: sig, lost }) => {
+      exited = true;
+      const result = lost ? new GpgFailedError('the gpg launcher process died while gpg ran; the result is unknown') : classify(code, sig);
+      if (result instanceof Error && !output.destroyed) output.destroy(result);
+      settle(result);
+    });
 
-  statusFd.on('data', (chunk: Buffer) => parser.push(chunk));
-  stderr.on('data', (chunk: Buffer) => {
-    stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL);
-  });
-  // gpg may exit before reading the passphrase (e.g. no OpenPGP data): EPIPE there is expected.
-  passFd.on('error', () => {});
-  passFd.end(cfg.passphrase);
+    statusFd.on('data', (chunk: Buffer) => parser.push(chunk));
+    stderr.on('data', (chunk: Buffer) => {
+      stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL);
+    });
+    // These ends are only read (or only written) here; errors of the unused direction don't matter.
+    statusFd.on('error', () => {});
+    stderr.on('error', () => {});
+    // gpg may exit before reading the passphrase (e.g. no OpenPGP data): EPIPE there is expected.
+    passFd.on('error', () => {});
+    passFd.end(cfg.passphrase);
 
-  // Closing the pipe when gpg exits early (bad passphrase) gives EPIPE here: gpg's status decides.
-  let stdinError: Error | undefined;
-  stdin.on('error', (err) => (stdinError = err));
+    // Closing the pipe when gpg exits early (bad passphrase) gives EPIPE here: gpg's status decides.
+    let stdinError: Error | undefined;
+    stdin.on('error', (err) => (stdinError = err));
+    const countIn = new Transform({
+      transform(chunk: Buffer, _enc, callback) {
+        bytesIn += chunk.length;
+        callback(null, chunk);
+      },
+    });
+    pipeline(input, countIn, stdin).catch((err: Error) => {
+      if (err === stdinError || (err as NodeJS.ErrnoException).code === 'EPIPE') return;
+      if (inputFailure === undefined && !exited) inputFailure = err;
+      if (inputFailure !== undefined && !settled) {
+        failure ??= inputFailure;
+        launched.kill('SIGKILL');
+      }
+    });
+    pipeline(stdout, output).catch(() => {
+      // reported through `done` and output's own error
+    });
+    // Cancelled (abort, output closed) while gpg was being started.
+    if (failure !== undefined) launched.kill('SIGKILL');
+  }
+
   input.once('error', (err) => (inputFailure ??= err));
-  const countIn = new Transform({
-    transform(chunk: Buffer, _enc, callback) {
-      bytesIn += chunk.length;
-      callback(null, chunk);
-    },
-  });
-  pipeline(input, countIn, stdin).catch((err: Error) => {
-    if (err === stdinError || (err as NodeJS.ErrnoException).code === 'EPIPE') return;
-    if (inputFailure === undefined && child.exitCode === null && child.signalCode === null) inputFailure = err;
-    if (inputFailure !== undefined && !settled) {
-      failure ??= inputFailure;
-      child.kill('SIGKILL');
-    }
-  });
-  pipeline(stdout, output).catch(() => {
-    // reported through `done` and output's own error
-  });
+  // Hold the input until gpg's stdin is here: with a 'data' listener of its own (a byte counter)
+  // it would flow meanwhile and those chunks would never reach gpg. pipeline() resumes it.
+  input.pause();
+  const launching = launch();
+  launching.then(wire, launchFailed);
+  const started = launching.then(
+    (launched) => launched.pid,
+    () => done.then(() => Promise.reject(new GpgFailedError('gpg did not start'))),
+  );
+  started.catch(() => {});
 
   if (signal !== undefined) {
     if (signal.aborted) onAbort();
@@ -213,5 +236,5 @@ export function startGpgSession(cfg: GpgSessionConfig, input: Readable, signal?:
   });
   // `done` is the caller's to observe; avoid an unhandled rejection if they only watch `output`.
   done.catch(() => {});
-  return { output, done, pid: child.pid };
+  return { output, done, started };
 }

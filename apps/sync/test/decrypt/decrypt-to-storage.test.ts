@@ -172,17 +172,18 @@ describe('decryptToStorage', () => {
     try {
       const big = await work.encrypt(randomBytes(12 * 1024 * 1024), ['--compress-algo', 'none']);
       const pending = await s3.beginRaw('B7', meta);
-      let pid: number | undefined;
+      let started: Promise<number> | undefined;
       const spy: typeof decryptor = {
         ...decryptor,
         decrypt: (input, signal) => {
           const s = decryptor.decrypt(input, signal);
-          pid = s.pid;
+          started = s.started;
           return s;
         },
       };
       const err = await decryptToStorage(source(big), spy, pending).catch((e: unknown) => e);
       expect(err).toMatchObject({ name: 'NoSuchBucket' });
+      const pid = await started;
       expect(pid).toBeTypeOf('number');
       expect(processExists(pid ?? -1)).toBe(false);
     } finally {

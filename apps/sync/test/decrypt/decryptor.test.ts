@@ -167,7 +167,7 @@ describe('createDecryptor', () => {
       },
     });
     const session = decryptor.decrypt(input, controller.signal);
-    const pid = session.pid;
+    const pid = await session.started;
     expect(pid).toBeTypeOf('number');
     let got = 0;
     const result = await new Promise<unknown>((resolve) => {
@@ -203,7 +203,7 @@ describe('createDecryptor', () => {
     const { error } = await collect(session);
     expect(error).toBe(cut);
     await expect(session.done).rejects.toBe(cut);
-    expect(processExists(session.pid ?? -1)).toBe(false);
+    expect(processExists(await session.started.catch(() => -1))).toBe(false);
   });
 
   it('streams 50 MB with backpressure: input read stays within a bounded distance of output consumed', async () => {
@@ -285,7 +285,7 @@ describe('createDecryptor', () => {
     const slow = new Readable({ read() {} });
     const session = decryptor.decrypt(slow);
     const { readFile } = await import('node:fs/promises');
-    const cmdline = (await readFile(`/proc/${session.pid}/cmdline`)).toString();
+    const cmdline = (await readFile(`/proc/${await session.started}/cmdline`)).toString();
     expect(cmdline).toContain('--passphrase-fd');
     expect(cmdline).not.toContain('horse');
     slow.push(null);
@@ -306,7 +306,8 @@ describe('createDecryptor', () => {
       const session = d.decrypt(slow);
       slow.push(aesNoCompression);
       // While gpg runs, and after it finished: no agent for our home, nothing written into it.
-      const cmdline = (await import('node:fs/promises').then((fs) => fs.readFile(`/proc/${session.pid}/cmdline`))).toString();
+      const pid = await session.started;
+      const cmdline = (await import('node:fs/promises').then((fs) => fs.readFile(`/proc/${pid}/cmdline`))).toString();
       expect(cmdline).toContain('--no-autostart');
       slow.push(null);
       const { data, error } = await collect(session);

@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chmod, copyFile, mkdir, readdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -18,7 +16,7 @@ import {
   type Decryptor,
   type DecryptSession,
 } from '../../src/decrypt/index.js';
-import { agentsUsing, makeGpgWorkdir, processExists, type GpgWorkdir } from './gpg-fixtures.js';
+import { agentsUsing, makeGpgWorkdir, processExists, startDecryptProcess, type GpgWorkdir } from './gpg-fixtures.js';
 
 let work: GpgWorkdir;
 let decryptor: Decryptor;
@@ -355,28 +353,19 @@ describe('createDecryptor', () => {
   it('a SIGKILLed process leaves no gpg-agent behind, and its home is swept by the next decryptor', async () => {
     const tmpDir = join(work.dir, 'killed');
     await mkdir(tmpDir);
-    const script = join(work.dir, 'decrypt-then-hang.mjs');
-    const decryptModule = fileURLToPath(new URL('../../src/decrypt/index.ts', import.meta.url));
-    await writeFile(
-      script,
+    const { child } = await startDecryptProcess(
+      work.dir,
+      'decrypt-then-hang',
       [
-        "import { Readable } from 'node:stream';",
-        `const { createDecryptor } = await import(${JSON.stringify(decryptModule)});`,
         `const d = await createDecryptor({ passphraseFile: ${JSON.stringify(work.passphraseFile)}, tmpDir: ${JSON.stringify(tmpDir)} });`,
         `const s = d.decrypt(Readable.from([Buffer.from(${JSON.stringify(aesNoCompression.toString('base64'))}, 'base64')]));`,
         's.output.resume();',
         'await s.done;',
         "process.stdout.write('ready\\n');",
         'setInterval(() => {}, 1000);',
-      ].join('\n'),
+      ],
+      /ready/,
     );
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (c: Buffer) => c.toString().includes('ready') && resolve());
-      child.on('exit', (code) => reject(new Error(`child exited ${code}: ${stderr}`)));
-    });
     const childHome = (await readdir(tmpDir)).find((n) => n.startsWith(`grin-gpg-${child.pid}-`));
     expect(childHome).toBeDefined();
     child.kill('SIGKILL');

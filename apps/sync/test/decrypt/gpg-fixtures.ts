@@ -1,7 +1,8 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
@@ -85,4 +86,26 @@ export async function agentsUsing(dir: string): Promise<number[]> {
     if (args.some((a) => a.endsWith('gpg-agent')) && args.some((a) => a.includes(dir))) pids.push(Number(name));
   }
   return pids;
+}
+
+/**
+ * Runs `body` (lines of an ES module, with `Readable` and `createDecryptor` in scope) in its own
+ * Node process, as a sync process would; resolves once its stdout matched `ready`, with the match.
+ * The process is left running (for the caller to kill).
+ */
+export async function startDecryptProcess(dir: string, name: string, body: readonly string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const script = join(dir, `${name}.mjs`);
+  const decryptModule = fileURLToPath(new URL('../../src/decrypt/index.ts', import.meta.url));
+  await writeFile(script, ["import { Readable } from 'node:stream';", `const { createDecryptor } = await import(${JSON.stringify(decryptModule)});`, ...body].join('\n'));
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+    child.stdout.on('data', (c: Buffer) => {
+      const m = ready.exec(c.toString());
+      if (m) resolve(m);
+    });
+    child.on('exit', (code) => reject(new Error(`child exited ${code}: ${stderr}`)));
+  });
+  return { child, match };
 }

@@ -1,13 +1,10 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDecryptor, GpgFailedError, type Decryptor, type DecryptSession } from '../../src/decrypt/index.js';
 import { waitFor } from '../helpers/wait.js';
-import { makeGpgWorkdir, processExists, type GpgWorkdir } from './gpg-fixtures.js';
+import { makeGpgWorkdir, processExists, startDecryptProcess, type GpgWorkdir } from './gpg-fixtures.js';
 
 let work: GpgWorkdir;
 let decryptor: Decryptor;
@@ -128,30 +125,19 @@ describe('gpg launcher', () => {
   });
 
   it('a SIGKILLed sync process takes the launcher and the gpg it runs with it', async () => {
-    const script = join(work.dir, 'decrypt-and-hang.mjs');
-    const decryptModule = fileURLToPath(new URL('../../src/decrypt/index.ts', import.meta.url));
-    await writeFile(
-      script,
+    const { child, match } = await startDecryptProcess(
+      work.dir,
+      'decrypt-and-hang',
       [
-        "import { Readable } from 'node:stream';",
-        `const { createDecryptor } = await import(${JSON.stringify(decryptModule)});`,
         `const d = await createDecryptor({ passphraseFile: ${JSON.stringify(work.passphraseFile)} });`,
         // An input that never ends: gpg keeps running.
         'const s = d.decrypt(new Readable({ read() {} }));',
         "process.stdout.write(`gpg ${await s.started}\\n`);",
         'setInterval(() => {}, 1000);',
-      ].join('\n'),
+      ],
+      /gpg (\d+)/,
     );
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const gpgPid = await new Promise<number>((resolve, reject) => {
-      child.stdout.on('data', (c: Buffer) => {
-        const m = /gpg (\d+)/.exec(c.toString());
-        if (m) resolve(Number(m[1]));
-      });
-      child.on('exit', (code) => reject(new Error(`child exited ${code}: ${stderr}`)));
-    });
+    const gpgPid = Number(match[1]);
     const launchers: number[] = [];
     for (const pid of await childrenOf(child.pid ?? -1)) {
       if ((await processInfo(pid)).cmdline.includes('gpg-launcher-child.mjs')) launchers.push(pid);

@@ -14,9 +14,8 @@ import {
   PassphraseFileError,
   WrongPassphraseError,
   type Decryptor,
-  type DecryptSession,
 } from '../../src/decrypt/index.js';
-import { agentsUsing, makeGpgWorkdir, processExists, startDecryptProcess, type GpgWorkdir } from './gpg-fixtures.js';
+import { agentsUsing, collect, makeGpgWorkdir, processExists, startDecryptProcess, type GpgWorkdir } from './gpg-fixtures.js';
 
 let work: GpgWorkdir;
 let decryptor: Decryptor;
@@ -47,16 +46,6 @@ afterAll(async () => {
   await legacyDecryptor?.close();
   await work?.dispose();
 });
-
-async function collect(session: DecryptSession): Promise<{ data: Buffer; error?: unknown }> {
-  const chunks: Buffer[] = [];
-  try {
-    for await (const c of session.output) chunks.push(c as Buffer);
-    return { data: Buffer.concat(chunks) };
-  } catch (error) {
-    return { data: Buffer.concat(chunks), error };
-  }
-}
 
 function flip(buf: Buffer, at: number): Buffer {
   const copy = Buffer.from(buf);

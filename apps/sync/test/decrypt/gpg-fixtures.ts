@@ -3,6 +3,7 @@ import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DecryptSession } from '../../src/decrypt/index.js';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
@@ -108,4 +109,15 @@ export async function startDecryptProcess(dir: string, name: string, body: reado
     child.on('exit', (code) => reject(new Error(`child exited ${code}: ${stderr}`)));
   });
   return { child, match };
+}
+
+/** Reads a session's whole output; the error it ended with, if any, instead of throwing. */
+export async function collect(session: DecryptSession): Promise<{ data: Buffer; error?: unknown }> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const c of session.output) chunks.push(c as Buffer);
+    return { data: Buffer.concat(chunks) };
+  } catch (error) {
+    return { data: Buffer.concat(chunks), error };
+  }
 }

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDecryptor, GpgFailedError, type Decryptor, type DecryptSession } from '../../src/decrypt/index.js';
 import { waitFor } from '../helpers/wait.js';
-import { makeGpgWorkdir, processExists, startDecryptProcess, type GpgWorkdir } from './gpg-fixtures.js';
+import { collect, makeGpgWorkdir, processExists, startDecryptProcess, type GpgWorkdir } from './gpg-fixtures.js';
 
 let work: GpgWorkdir;
 let decryptor: Decryptor;
@@ -61,16 +61,6 @@ function startSlow(d: Decryptor): { session: DecryptSession; finish: () => void 
   };
 }
 
-async function drain(session: DecryptSession): Promise<{ data: Buffer; error?: unknown }> {
-  const chunks: Buffer[] = [];
-  try {
-    for await (const c of session.output) chunks.push(c as Buffer);
-    return { data: Buffer.concat(chunks) };
-  } catch (error) {
-    return { data: Buffer.concat(chunks), error };
-  }
-}
-
 describe('gpg launcher', () => {
   it('starts gpg from the launcher process, never from this (large) process', async () => {
     const { session, finish } = startSlow(decryptor);
@@ -81,7 +71,7 @@ describe('gpg launcher', () => {
     expect(launcher.ppid).toBe(process.pid);
     expect(launcher.cmdline).toContain('gpg-launcher-child.mjs');
     finish();
-    const { data, error } = await drain(session);
+    const { data, error } = await collect(session);
     expect(error).toBeUndefined();
     expect(data.equals(plaintext)).toBe(true);
     await expect(session.done).resolves.toMatchObject({ integrityProtected: true, bytesOut: plaintext.length });
@@ -95,7 +85,7 @@ describe('gpg launcher', () => {
       process.kill(launcherPid, 'SIGKILL');
       await waitFor(() => !processExists(launcherPid), 'the launcher to die');
       finish();
-      const { error } = await drain(session);
+      const { error } = await collect(session);
       expect(error).toBeInstanceOf(GpgFailedError);
       await expect(session.done).rejects.toThrow(/launcher process died/);
 
@@ -104,7 +94,7 @@ describe('gpg launcher', () => {
       const nextLauncher = (await processInfo(await next.started)).ppid;
       expect(nextLauncher).not.toBe(launcherPid);
       finishNext();
-      const { data } = await drain(next);
+      const { data } = await collect(next);
       expect(data.equals(plaintext)).toBe(true);
       await expect(next.done).resolves.toMatchObject({ integrityProtected: true });
     } finally {
@@ -117,7 +107,7 @@ describe('gpg launcher', () => {
     const { session, finish } = startSlow(d);
     const launcherPid = (await processInfo(await session.started)).ppid;
     finish();
-    await drain(session);
+    await collect(session);
     await session.done;
     expect(processExists(launcherPid)).toBe(true);
     await d.close();

@@ -68,7 +68,8 @@ const CHILD = new URL('./gpg-launcher-child.mjs', import.meta.url);
  * sync process directly.
  *
  * The helper is started on first use and again if it died; it kills its gpg processes and exits
- * when the sync process goes away (also on SIGKILL: its IPC channel closes).
+ * when the sync process goes away (also on SIGKILL: its IPC channel closes). It runs in a session
+ * of its own, so a terminal's Ctrl-C reaches only the sync process.
  */
 export class GpgLauncher {
   private child: ChildProcess | null = null;
@@ -115,7 +116,10 @@ export class GpgLauncher {
   private helper(): Promise<ChildProcess> {
     this.ready ??= new Promise<ChildProcess>((resolve, reject) => {
       // No execArgv: the parent's (--import tsx, heap flags, --cpu-prof) are not for this process.
-      const child = fork(CHILD, [], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
+      // detached: a session of its own, so a terminal's Ctrl-C (SIGINT to the whole foreground
+      // process group) reaches the sync process, which finishes the volumes in flight, and not
+      // the launcher or the gpgs it starts, which would kill those volumes' decryption.
+      const child = fork(CHILD, [], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json', detached: true });
       this.child = child;
       let started = false;
       child.on('message', (message: ChildMessage, handle?: Socket) => {

@@ -39,7 +39,11 @@ export interface Harness {
   /** Runs the CLI in this process (no real waits between retries). */
   run(args: string[], extra?: Partial<SyncCliDeps> & { stdinText?: string }): Promise<RunResult>;
   /** Spawns the real CLI (tsx) as a child process. */
-  spawn(args: string[], env?: Record<string, string>): ChildProcess & { output: () => { stdout: string; stderr: string } };
+  /**
+   * Starts the CLI without waiting. `ownProcessGroup`: the CLI leads a process group of its own, so
+   * a test can signal the whole group as a terminal's Ctrl-C does (`process.kill(-pid, ...)`).
+   */
+  spawn(args: string[], env?: Record<string, string>, options?: { ownProcessGroup?: boolean }): ChildProcess & { output: () => { stdout: string; stderr: string } };
   /** GETs of archives per barcode, counted from the simulator's request log (after `since`). */
   downloads(since?: number): Map<string, number>;
   /** The simulator's current request sequence number. */
@@ -101,11 +105,12 @@ export async function startHarness(options: SimulatorOptions = {}): Promise<Harn
       const code = await runCli(() => syncMain(deps), { exitCodeFor, stderr, exit: () => {} });
       return { code, stdout: out, stderr: err };
     },
-    spawn(args, extraEnv = {}) {
+    spawn(args, extraEnv = {}, options = {}) {
       const child = spawn(process.execPath, [...SYNC_NODE_FLAGS, '--import', 'tsx', CLI_PATH, ...args], {
         cwd: SYNC_APP_DIR,
         env: { ...env(), TMPDIR: childTmp, ...extraEnv } as NodeJS.ProcessEnv,
         stdio: ['ignore', 'pipe', 'pipe'],
+        detached: options.ownProcessGroup === true,
       }) as ChildProcess & { output: () => { stdout: string; stderr: string } };
       let out = '';
       let err = '';

@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCatalogue } from '@grin/books';
@@ -14,6 +15,16 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
+
+/** Archives being written into local storage now (their hidden `.partial` temp files). */
+async function partialArchives(storage: string): Promise<number> {
+  const raw = join(storage, 'raw');
+  let count = 0;
+  for (const dir of await readdir(raw).catch(() => [])) {
+    count += (await readdir(join(raw, dir)).catch(() => [])).filter((n) => n.endsWith('.partial')).length;
+  }
+  return count;
+}
 
 /** GETs of archives that the simulator has answered since `since`. */
 function getsStarted(since: number): number {
@@ -62,6 +73,38 @@ describe('Ctrl-C', { timeout: 90_000 }, () => {
     const after = await checkRunRecords(h, 'int', storage);
     expect(after.problems).toEqual([]);
     expect(after.records?.summary.stages['sync']).toMatchObject({ status: 'completed', sessions: 2, resume_count: 1, totals: { succeeded: 6 } });
+  });
+
+  it('Ctrl-C at a terminal (SIGINT to the whole process group, gpg included): the volumes in flight still finish', async () => {
+    const barcodes = h.converted(24).slice(12, 16);
+    const storage = join(h.workDir, 'store-tty');
+    const args = ['--run-name', 'tty', '--barcodes', barcodes.join(','), ...h.grinArgs, '--storage', 'local', '--storage-path', storage, '--download-concurrency', '2', '--workers', '2'];
+    h.sim.setFaults([{ endpoint: 'archive-get', kind: 'bandwidth', bytesPerSecond: 300 * 1024 }]);
+    const seq = h.seq();
+    const child = h.spawn(args, {}, { ownProcessGroup: true });
+    // gpg is running for both once their plaintext has started to land in storage.
+    await waitFor(async () => (await partialArchives(storage)) >= 2, 'two archives being decrypted into storage');
+    // What a terminal does: the signal goes to every process of the foreground group.
+    process.kill(-(child.pid ?? 0), 'SIGINT');
+    const code = await waitExit(child);
+    h.sim.setFaults([]);
+    expect(code, JSON.stringify(child.output())).toBe(130);
+    const { stdout } = child.output();
+    expect(stdout).toContain('2 synced');
+    expect(stdout).toContain('0 failed');
+    const synced = barcodes.filter((b) => {
+      const catalogue = openCatalogue(join(h.runDir('tty'), 'books.db'), { readonly: true });
+      try {
+        return catalogue.isSynced(b);
+      } finally {
+        catalogue.close();
+      }
+    });
+    expect(synced.length).toBe(2);
+    expect(await checkLocalSynced(h, 'tty', storage, synced)).toEqual([]);
+    // Finished, not failed and retried: gpg (and what starts it) did not get the terminal's signal.
+    const gets = h.downloads(seq);
+    for (const b of synced) expect(gets.get(b), b).toBe(1);
   });
 
   it('second SIGINT: aborts the volumes in flight (no partial object, nothing recorded as synced) and exits 130', async () => {

@@ -2,17 +2,17 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { GpgFailedError } from './decrypt-errors.js';
 
-/** How gpg ended; `lost`: the launcher died first, so the exit status is unknown. */
+/** How gpg ended; `lost` says why the exit status is unknown (the launcher ended first), else null. */
 export interface GpgExit {
   code: number | null;
   signal: NodeJS.Signals | null;
-  lost: boolean;
+  lost: string | null;
 }
 
 /**
  * One gpg started by the launcher: its five pipe ends (stdin, stdout, stderr, passphrase fd 3,
  * status fd 4) and its exit. `exited` resolves when gpg exited and all five ends closed, like a
- * ChildProcess's 'close'.
+ * ChildProcess's 'close' (or at once when the launcher died: `lost`).
  */
 export interface LaunchedGpg {
   readonly pid: number;
@@ -46,6 +46,8 @@ interface Pending {
   failed: (error: Error) => void;
   exit: ((result: GpgExit) => void) | null;
   exitResult: GpgExit | null;
+  /** A pipe end arrived without its handle (gpg already gone, or no free fd here). */
+  handoverFailed: boolean;
 }
 
 /** Messages of gpg-launcher-child.mjs. */
@@ -56,6 +58,8 @@ type ChildMessage =
   | { type: 'exit'; id: number; code: number | null; signal: NodeJS.Signals | null };
 
 const CHILD = new URL('./gpg-launcher-child.mjs', import.meta.url);
+/** How long close() waits for the launcher to reap its gpgs and exit before killing it. */
+const CLOSE_GRACE_MS = 10_000;
 
 /**
  * Starts gpg from a small helper process instead of from the sync process. Why: Node forks the
@@ -77,6 +81,7 @@ export class GpgLauncher {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private closed = false;
+  private closing = false;
 
   constructor(private readonly command: GpgCommand) {}
 
@@ -86,7 +91,7 @@ export class GpgLauncher {
     const child = await this.helper();
     const id = this.nextId++;
     const launched = new Promise<LaunchedGpg>((started, failed) => {
-      this.pending.set(id, { stdio: [], received: 0, pid: 0, started, failed, exit: null, exitResult: null });
+      this.pending.set(id, { stdio: [], received: 0, pid: 0, started, failed, exit: null, exitResult: null, handoverFailed: false });
     });
     this.refWhileBusy();
     // With a callback, a closed channel is reported here instead of as an 'error' event.
@@ -100,17 +105,20 @@ export class GpgLauncher {
     return launched;
   }
 
-  /** Ends the helper (its gpg processes are killed) and waits for it to exit. */
+  /** Ends the helper (it kills and reaps its gpg processes) and waits for it to exit. */
   async close(): Promise<void> {
     this.closed = true;
     const child = this.child;
-    if (child === null || child.exitCode !== null || child.signalCode !== null) return;
+    if (child === null || child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    this.closing = true;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     // An idle launcher is unref'd; waiting for its exit must keep the process alive.
     child.ref();
-    if (child.connected) child.disconnect();
-    else child.kill('SIGKILL');
+    // The end of its stdin tells it to stop (see gpg-launcher-child.mjs).
+    child.stdin?.end();
+    const overdue = setTimeout(() => child.kill('SIGKILL'), CLOSE_GRACE_MS);
     await exited;
+    clearTimeout(overdue);
   }
 
   private helper(): Promise<ChildProcess> {
@@ -119,8 +127,11 @@ export class GpgLauncher {
       // detached: a session of its own, so a terminal's Ctrl-C (SIGINT to the whole foreground
       // process group) reaches the sync process, which finishes the volumes in flight, and not
       // the launcher or the gpgs it starts, which would kill those volumes' decryption.
-      const child = fork(CHILD, [], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json', detached: true });
+      // Its stdin is a pipe never written to: it ends when this process ends, however it ends.
+      const child = fork(CHILD, [], { execArgv: [], stdio: ['pipe', 'ignore', 'inherit', 'ipc'], serialization: 'json', detached: true });
       this.child = child;
+      // EPIPE once the launcher is gone does not matter: nothing is written.
+      child.stdin?.on('error', () => {});
       let started = false;
       child.on('message', (message: ChildMessage, handle?: Socket) => {
         if (message.type === 'ready') {
@@ -136,12 +147,14 @@ export class GpgLauncher {
         reject(new GpgFailedError(`cannot start the gpg launcher: ${error.message}`, { cause: error }));
       });
       child.once('exit', (code, signal) => {
-        this.child = null;
+        if (this.child === child) this.child = null;
         this.ready = null;
-        const why = `the gpg launcher process exited (${signal ?? `code ${code}`})`;
+        const why = this.closing ? 'the gpg launcher was closed' : `the gpg launcher process exited (${signal ?? `code ${code}`})`;
         reject(new GpgFailedError(why));
-        this.failAll(why);
+        this.failAll(`${why} while gpg ran`);
       });
+      // Without a pid the fork failed: 'error' follows and rejects.
+      if (child.pid === undefined) return;
       child.send({ type: 'config', file: this.command.file, args: this.command.args, env: this.command.env }, (error) => {
         if (error !== null) reject(new GpgFailedError(`cannot start the gpg launcher: ${error.message}`, { cause: error }));
       });
@@ -151,19 +164,27 @@ export class GpgLauncher {
 
   private onMessage(message: Exclude<ChildMessage, { type: 'ready' }>, handle: Socket | undefined): void {
     const entry = this.pending.get(message.id);
-    if (entry === undefined) return;
+    if (entry === undefined) {
+      handle?.destroy();
+      return;
+    }
     if (message.type === 'spawn-failed') {
       this.pending.delete(message.id);
       entry.failed(new GpgSpawnError(`cannot run ${this.command.file}: ${message.code ?? message.message}`, message.code));
       this.refWhileBusy();
     } else if (message.type === 'stdio') {
-      if (handle === undefined) return;
+      if (handle === undefined) {
+        // gpg is useless without all five ends: stop it; its 'exit' then fails the launch.
+        entry.handoverFailed = true;
+        this.child?.send({ type: 'kill', id: message.id, signal: 'SIGKILL' }, () => {});
+        return;
+      }
       entry.pid = message.pid;
       entry.stdio[message.index] = handle;
       entry.received += 1;
       if (entry.received === 5) entry.started(this.launched(message.id, entry));
     } else {
-      this.settleExit(message.id, entry, { code: message.code, signal: message.signal, lost: false });
+      this.settleExit(message.id, entry, { code: message.code, signal: message.signal, lost: null });
     }
   }
 
@@ -178,7 +199,8 @@ export class GpgLauncher {
     return {
       pid: entry.pid,
       stdio,
-      exited: Promise.all([exitStatus, allClosed]).then(([status]) => status),
+      // Lost: at once (the pipes are closed after it, see settleExit).
+      exited: exitStatus.then((status) => (status.lost !== null ? status : allClosed.then(() => status))),
       kill: (signal) => {
         // A closed channel means the launcher is gone; its gpg then ends with its closed pipes.
         if (this.pending.has(id)) this.child?.send({ type: 'kill', id, signal }, () => {});
@@ -188,8 +210,20 @@ export class GpgLauncher {
 
   private settleExit(id: number, entry: Pending, result: GpgExit): void {
     this.pending.delete(id);
-    entry.exitResult = result;
-    entry.exit?.(result);
+    if (entry.received < 5) {
+      // Ended before it was handed over: the launch fails (no session was wired to it).
+      for (const socket of entry.stdio) socket?.destroy();
+      const how = result.lost ?? `gpg exited (${result.signal ?? `code ${result.code}`}) before its pipes reached the sync process`;
+      const why = entry.handoverFailed ? `${how}: a pipe could not be handed over (gpg ended at once, or this process is out of file descriptors)` : how;
+      entry.failed(new GpgFailedError(why));
+    } else {
+      entry.exitResult = result;
+      entry.exit?.(result);
+      // The launcher is gone: close our ends so gpg (now an orphan) ends at once instead of when
+      // its input ends. After the session has settled with `lost` (promise callbacks run first),
+      // so its output fails with that error, not with the broken pipe.
+      if (result.lost !== null) setImmediate(() => entry.stdio.forEach((socket) => socket?.destroy()));
+    }
     this.refWhileBusy();
   }
 
@@ -198,15 +232,7 @@ export class GpgLauncher {
    * fails and closes its pipe ends, which ends gpg: it is not killed by pid, which may be reused).
    */
   private failAll(why: string): void {
-    for (const [id, entry] of this.pending) {
-      if (entry.received < 5) {
-        this.pending.delete(id);
-        for (const socket of entry.stdio) socket?.destroy();
-        entry.failed(new GpgFailedError(why));
-      } else {
-        this.settleExit(id, entry, { code: null, signal: null, lost: true });
-      }
-    }
+    for (const [id, entry] of this.pending) this.settleExit(id, entry, { code: null, signal: null, lost: why });
   }
 
   /** Keeps the event loop alive only while gpg runs, so an idle launcher never holds the process. */

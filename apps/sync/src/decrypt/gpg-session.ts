@@ -131,6 +131,9 @@ export function startGpgSession(cfg: GpgSessionConfig, launch: () => Promise<Lau
           ? err
           : new GpgFailedError(`cannot start gpg: ${(err as Error).message}`, { cause: err });
     failure ??= e;
+    // No pipeline listens on `output` yet: its error must not be an unhandled 'error' event
+    // (`done` reports it).
+    output.on('error', () => {});
     if (!output.destroyed) output.destroy(e);
     // Nothing will read the input: release it (as a broken pipe to gpg did before).
     input.destroy();
@@ -142,7 +145,7 @@ export function startGpgSession(cfg: GpgSessionConfig, launch: () => Promise<Lau
     const [stdin, stdout, stderr, passFd, statusFd] = launched.stdio;
     launched.exited.then(({ code, signal: sig, lost }) => {
       exited = true;
-      const result = lost ? new GpgFailedError('the gpg launcher process died while gpg ran; the result is unknown') : classify(code, sig);
+      const result = lost !== null ? new GpgFailedError(`${lost}; the decryption's result is unknown`) : classify(code, sig);
       if (result instanceof Error && !output.destroyed) output.destroy(result);
       settle(result);
     });

@@ -94,11 +94,17 @@ export async function agentsUsing(dir: string): Promise<number[]> {
  * Node process, as a sync process would; resolves once its stdout matched `ready`, with the match.
  * The process is left running (for the caller to kill).
  */
-export async function startDecryptProcess(dir: string, name: string, body: readonly string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+export async function startDecryptProcess(
+  dir: string,
+  name: string,
+  body: readonly string[],
+  ready: RegExp,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
   const script = join(dir, `${name}.mjs`);
   const decryptModule = fileURLToPath(new URL('../../src/decrypt/index.ts', import.meta.url));
   await writeFile(script, ["import { Readable } from 'node:stream';", `const { createDecryptor } = await import(${JSON.stringify(decryptModule)});`, ...body].join('\n'));
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDecryptor, GpgFailedError, type Decryptor, type DecryptSession } from '../../src/decrypt/index.js';
@@ -87,7 +88,7 @@ describe('gpg launcher', () => {
       finish();
       const { error } = await collect(session);
       expect(error).toBeInstanceOf(GpgFailedError);
-      await expect(session.done).rejects.toThrow(/launcher process died/);
+      await expect(session.done).rejects.toThrow(/the gpg launcher process exited \(SIGKILL\) while gpg ran; the decryption's result is unknown/);
 
       // gpg waits for the rest of its input while /proc is read (a finished gpg may be gone).
       const { session: next, finish: finishNext } = startSlow(d);
@@ -112,6 +113,72 @@ describe('gpg launcher', () => {
     expect(processExists(launcherPid)).toBe(true);
     await d.close();
     expect(processExists(launcherPid)).toBe(false);
+  });
+
+  it('close() while gpg runs: the session fails saying so, gpg is killed and reaped, close() returns', async () => {
+    const d = await createDecryptor({ passphraseFile: work.passphraseFile });
+    const { session } = startSlow(d);
+    const gpgPid = await session.started;
+    const launcherPid = (await processInfo(gpgPid)).ppid;
+    await d.close();
+    await expect(session.done).rejects.toThrow(/the gpg launcher was closed while gpg ran; the decryption's result is unknown/);
+    expect(await running(gpgPid)).toBe(false);
+    expect(processExists(gpgPid)).toBe(false); // reaped by the launcher, not left a zombie
+    expect(processExists(launcherPid)).toBe(false);
+  });
+
+  it('a gpg that exits at once fails its session (no hang), whether or not its pipes were handed over yet', async () => {
+    // Answers --version like gpg (the decryptor checks it), fails everything else at once.
+    const fake = join(work.dir, 'gpg-exits-at-once');
+    await writeFile(fake, '#!/bin/sh\nif [ "$1" = "--version" ]; then exec gpg --version; fi\necho "broken gpg" >&2\nexit 2\n', { mode: 0o755 });
+    const d = await createDecryptor({ passphraseFile: work.passphraseFile, gpgPath: fake });
+    try {
+      const sessions = Array.from({ length: 8 }, () => d.decrypt(Readable.from([encrypted])));
+      for (const session of sessions) {
+        const { error } = await collect(session);
+        expect(error).toBeInstanceOf(Error);
+        const failure = await session.done.then(() => null, (e: unknown) => e);
+        // Before the hand-over: the launch fails; after it: gpg's exit code 2 is a failed decryption.
+        expect(String(failure)).toMatch(/gpg exited \(code 2\) before its pipes reached the sync process|gpg could not decrypt the archive \(exit 2\)/);
+      }
+    } finally {
+      await d.close();
+    }
+  });
+
+  it('a sync process SIGKILLed while gpgs are being handed over leaves no launcher and no gpg behind', async () => {
+    const tmpDir = join(work.dir, 'killed-mid-handover');
+    await mkdir(tmpDir);
+    // The launcher inherits this variable; the gpgs name their private home under tmpDir.
+    const marker = `GRIN_TEST_MARK=${randomBytes(6).toString('hex')}`;
+    const { child } = await startDecryptProcess(
+      work.dir,
+      'decrypt-many-then-hang',
+      [
+        `const d = await createDecryptor({ passphraseFile: ${JSON.stringify(work.passphraseFile)}, tmpDir: ${JSON.stringify(tmpDir)} });`,
+        'const sessions = Array.from({ length: 10 }, () => d.decrypt(new Readable({ read() {} })));',
+        'for (const s of sessions) s.done.catch(() => {});',
+        // The first is handed over: the launcher runs, and the others' hand-overs are under way.
+        'await sessions[0].started;',
+        "process.stdout.write('go\\n');",
+        'setInterval(() => {}, 1000);',
+      ],
+      /go/,
+      { ...process.env, [marker.split('=')[0] ?? '']: marker.split('=')[1] },
+    );
+    // At once: most of the hand-overs are still going on.
+    child.kill('SIGKILL');
+    const leftovers = async (): Promise<number[]> => {
+      const pids: number[] = [];
+      for (const name of (await readdir('/proc')).filter((n) => /^\d+$/.test(n))) {
+        if (!(await running(Number(name)))) continue;
+        const cmdline = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
+        const environ = await readFile(`/proc/${name}/environ`, 'utf8').catch(() => '');
+        if (cmdline.includes(tmpDir) || environ.split('\0').includes(marker)) pids.push(Number(name));
+      }
+      return pids;
+    };
+    await waitFor(async () => (await leftovers()).length === 0, 'the launcher and its gpgs to exit', 10_000);
   });
 
   it('a SIGKILLed sync process takes the launcher and the gpg it runs with it', async () => {

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCatalogue } from '@grin/books';
@@ -16,12 +16,15 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** Archives being written into local storage now (their hidden `.partial` temp files). */
+/** Archives gpg is writing into local storage now: hidden `.partial` temp files with bytes in them. */
 async function partialArchives(storage: string): Promise<number> {
   const raw = join(storage, 'raw');
   let count = 0;
   for (const dir of await readdir(raw).catch(() => [])) {
-    count += (await readdir(join(raw, dir)).catch(() => [])).filter((n) => n.endsWith('.partial')).length;
+    for (const name of await readdir(join(raw, dir)).catch(() => [])) {
+      // The temp file is opened before gpg starts; plaintext in it means gpg runs.
+      if (name.endsWith('.partial') && ((await stat(join(raw, dir, name)).catch(() => null))?.size ?? 0) > 0) count += 1;
+    }
   }
   return count;
 }
@@ -82,7 +85,6 @@ describe('Ctrl-C', { timeout: 90_000 }, () => {
     h.sim.setFaults([{ endpoint: 'archive-get', kind: 'bandwidth', bytesPerSecond: 300 * 1024 }]);
     const seq = h.seq();
     const child = h.spawn(args, {}, { ownProcessGroup: true });
-    // gpg is running for both once their plaintext has started to land in storage.
     await waitFor(async () => (await partialArchives(storage)) >= 2, 'two archives being decrypted into storage');
     // What a terminal does: the signal goes to every process of the foreground group.
     process.kill(-(child.pid ?? 0), 'SIGINT');

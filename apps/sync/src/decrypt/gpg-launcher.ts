@@ -39,15 +39,21 @@ export interface GpgCommand {
 }
 
 interface Pending {
+  /** The pipe ends received so far, by fd. */
   stdio: (Socket | undefined)[];
-  received: number;
   pid: number;
   started: (launched: LaunchedGpg) => void;
   failed: (error: Error) => void;
-  exit: ((result: GpgExit) => void) | null;
-  exitResult: GpgExit | null;
+  /** gpg's exit as the launcher reported it (or `lost`); settled by settleExit. */
+  exit: Promise<GpgExit>;
+  reportExit: (result: GpgExit) => void;
   /** A pipe end arrived without its handle (gpg already gone, or no free fd here). */
   handoverFailed: boolean;
+}
+
+/** All five pipe ends are here: the launch has been handed to a session. */
+function handedOver(entry: Pending): boolean {
+  return entry.stdio.filter((socket) => socket !== undefined).length === 5;
 }
 
 /** Messages of gpg-launcher-child.mjs. */
@@ -90,17 +96,16 @@ export class GpgLauncher {
     if (this.closed) throw new GpgFailedError('the gpg launcher was closed');
     const child = await this.helper();
     const id = this.nextId++;
+    let reportExit: (result: GpgExit) => void = () => {};
+    const exit = new Promise<GpgExit>((resolve) => (reportExit = resolve));
     const launched = new Promise<LaunchedGpg>((started, failed) => {
-      this.pending.set(id, { stdio: [], received: 0, pid: 0, started, failed, exit: null, exitResult: null, handoverFailed: false });
+      this.pending.set(id, { stdio: [], pid: 0, started, failed, exit, reportExit, handoverFailed: false });
     });
     this.refWhileBusy();
     // With a callback, a closed channel is reported here instead of as an 'error' event.
     child.send({ type: 'spawn', id }, (error) => {
       const entry = error === null ? undefined : this.pending.get(id);
-      if (entry === undefined) return;
-      this.pending.delete(id);
-      entry.failed(new GpgFailedError(`cannot reach the gpg launcher: ${error?.message ?? ''}`, { cause: error }));
-      this.refWhileBusy();
+      if (entry !== undefined) this.settleExit(id, entry, { code: null, signal: null, lost: `cannot reach the gpg launcher: ${error?.message ?? ''}` });
     });
     return launched;
   }
@@ -176,13 +181,12 @@ export class GpgLauncher {
       if (handle === undefined) {
         // gpg is useless without all five ends: stop it; its 'exit' then fails the launch.
         entry.handoverFailed = true;
-        this.child?.send({ type: 'kill', id: message.id, signal: 'SIGKILL' }, () => {});
+        this.kill(message.id, 'SIGKILL');
         return;
       }
       entry.pid = message.pid;
       entry.stdio[message.index] = handle;
-      entry.received += 1;
-      if (entry.received === 5) entry.started(this.launched(message.id, entry));
+      if (handedOver(entry)) entry.started(this.launched(message.id, entry));
     } else {
       this.settleExit(message.id, entry, { code: message.code, signal: message.signal, lost: null });
     }
@@ -192,33 +196,32 @@ export class GpgLauncher {
     const stdio = entry.stdio as [Socket, Socket, Socket, Socket, Socket];
     // 'close' of a ChildProcess: gpg exited and every pipe end closed.
     const allClosed = Promise.all(stdio.map((s) => (s.closed ? undefined : new Promise<void>((resolve) => s.once('close', () => resolve())))));
-    const exitStatus = new Promise<GpgExit>((resolve) => {
-      entry.exit = resolve;
-      if (entry.exitResult !== null) resolve(entry.exitResult);
-    });
     return {
       pid: entry.pid,
       stdio,
       // Lost: at once (the pipes are closed after it, see settleExit).
-      exited: exitStatus.then((status) => (status.lost !== null ? status : allClosed.then(() => status))),
+      exited: entry.exit.then((status) => (status.lost !== null ? status : allClosed.then(() => status))),
       kill: (signal) => {
-        // A closed channel means the launcher is gone; its gpg then ends with its closed pipes.
-        if (this.pending.has(id)) this.child?.send({ type: 'kill', id, signal }, () => {});
+        if (this.pending.has(id)) this.kill(id, signal);
       },
     };
   }
 
+  /** Asks the launcher to signal gpg `id`. A closed channel means the launcher is gone; its gpg then ends with its closed pipes. */
+  private kill(id: number, signal: NodeJS.Signals): void {
+    this.child?.send({ type: 'kill', id, signal }, () => {});
+  }
+
   private settleExit(id: number, entry: Pending, result: GpgExit): void {
     this.pending.delete(id);
-    if (entry.received < 5) {
+    if (!handedOver(entry)) {
       // Ended before it was handed over: the launch fails (no session was wired to it).
       for (const socket of entry.stdio) socket?.destroy();
       const how = result.lost ?? `gpg exited (${result.signal ?? `code ${result.code}`}) before its pipes reached the sync process`;
       const why = entry.handoverFailed ? `${how}: a pipe could not be handed over (gpg ended at once, or this process is out of file descriptors)` : how;
       entry.failed(new GpgFailedError(why));
     } else {
-      entry.exitResult = result;
-      entry.exit?.(result);
+      entry.reportExit(result);
       // The launcher is gone: close our ends so gpg (now an orphan) ends at once instead of when
       // its input ends. After the session has settled with `lost` (promise callbacks run first),
       // so its output fails with that error, not with the broken pipe.

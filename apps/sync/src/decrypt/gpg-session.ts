@@ -1,4 +1,4 @@
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
@@ -191,9 +191,10 @@ export function startGpgSession(cfg: GpgSessionConfig, launch: () => Promise<Lau
   input.pause();
   const launching = launch();
   launching.then(wire, launchFailed);
+  // launchFailed (registered first) has set `failure`, the error `done` rejects with.
   const started = launching.then(
     (launched) => launched.pid,
-    () => done.then(() => Promise.reject(new GpgFailedError('gpg did not start'))),
+    () => Promise.reject(failure),
   );
   started.catch(() => {});
 

@@ -77,16 +77,36 @@ export function processExists(pid: number): boolean {
   }
 }
 
+/** A process as /proc shows it. */
+export interface ProcEntry {
+  pid: number;
+  ppid: number;
+  /** Exited but not reaped (an orphan may never be reaped by this machine's init). */
+  zombie: boolean;
+  args: string[];
+}
+
+/** The process `pid`, or null once it is gone. */
+export async function readProc(pid: number): Promise<ProcEntry | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter((a) => a !== '');
+    return { pid, ppid: Number(ppid), zombie: state === 'Z', args };
+  } catch {
+    return null;
+  }
+}
+
+/** Every process of this machine. */
+export async function listProcesses(): Promise<ProcEntry[]> {
+  const found = await Promise.all((await readdir('/proc')).filter((n) => /^\d+$/.test(n)).map((n) => readProc(Number(n))));
+  return found.filter((p): p is ProcEntry => p !== null);
+}
+
 /** Pids of gpg-agent processes whose command line mentions `dir` (e.g. a private gpg home). */
 export async function agentsUsing(dir: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const cmdline = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
-    const args = cmdline.split('\0');
-    if (args.some((a) => a.endsWith('gpg-agent')) && args.some((a) => a.includes(dir))) pids.push(Number(name));
-  }
-  return pids;
+  return (await listProcesses()).filter((p) => p.args.some((a) => a.endsWith('gpg-agent')) && p.args.some((a) => a.includes(dir))).map((p) => p.pid);
 }
 
 /**

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDecryptor, GpgFailedError, type Decryptor, type DecryptSession } from '../../src/decrypt/index.js';
 import { waitFor } from '../helpers/wait.js';
-import { collect, makeGpgWorkdir, processExists, startDecryptProcess, type GpgWorkdir } from './gpg-fixtures.js';
+import { collect, listProcesses, makeGpgWorkdir, processExists, readProc, startDecryptProcess, type GpgWorkdir, type ProcEntry } from './gpg-fixtures.js';
 
 let work: GpgWorkdir;
 let decryptor: Decryptor;
@@ -23,29 +23,21 @@ afterAll(async () => {
   await work?.dispose();
 });
 
-/** Parent pid and command line of a running process. */
-async function processInfo(pid: number): Promise<{ ppid: number; cmdline: string }> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).replaceAll('\0', ' ');
-  return { ppid, cmdline };
+/** A process that must exist (gpg or its launcher, kept running by the test). */
+async function proc(pid: number): Promise<ProcEntry> {
+  const entry = await readProc(pid);
+  if (entry === null) throw new Error(`process ${pid} is gone`);
+  return entry;
 }
 
-/** Running and not a zombie (an orphan is reaped by whatever init this machine has, maybe never). */
+/** Running and not a zombie. */
 async function running(pid: number): Promise<boolean> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-  return stat !== null && stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  return (await readProc(pid))?.zombie === false;
 }
 
-/** Pids of the running children of `parent`. */
-async function childrenOf(parent: number): Promise<number[]> {
-  const pids: number[] = [];
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const info = await processInfo(Number(name)).catch(() => null);
-    if (info?.ppid === parent) pids.push(Number(name));
-  }
-  return pids;
+/** The running launcher processes started by process `parent`. */
+async function launchersOf(parent: number): Promise<number[]> {
+  return (await listProcesses()).filter((p) => p.ppid === parent && p.args.some((a) => a.endsWith('gpg-launcher-child.mjs'))).map((p) => p.pid);
 }
 
 /** A session whose input is fed by hand: the first part now, the rest on `finish()`. */
@@ -65,12 +57,12 @@ function startSlow(d: Decryptor): { session: DecryptSession; finish: () => void 
 describe('gpg launcher', () => {
   it('starts gpg from the launcher process, never from this (large) process', async () => {
     const { session, finish } = startSlow(decryptor);
-    const gpg = await processInfo(await session.started);
-    expect(gpg.cmdline).toContain('--decrypt');
+    const gpg = await proc(await session.started);
+    expect(gpg.args).toContain('--decrypt');
     expect(gpg.ppid).not.toBe(process.pid);
-    const launcher = await processInfo(gpg.ppid);
+    const launcher = await proc(gpg.ppid);
     expect(launcher.ppid).toBe(process.pid);
-    expect(launcher.cmdline).toContain('gpg-launcher-child.mjs');
+    expect(launcher.args.join(' ')).toContain('gpg-launcher-child.mjs');
     finish();
     const { data, error } = await collect(session);
     expect(error).toBeUndefined();
@@ -82,7 +74,7 @@ describe('gpg launcher', () => {
     const d = await createDecryptor({ passphraseFile: work.passphraseFile });
     try {
       const { session, finish } = startSlow(d);
-      const launcherPid = (await processInfo(await session.started)).ppid;
+      const launcherPid = (await proc(await session.started)).ppid;
       process.kill(launcherPid, 'SIGKILL');
       await waitFor(() => !processExists(launcherPid), 'the launcher to die');
       finish();
@@ -92,7 +84,7 @@ describe('gpg launcher', () => {
 
       // gpg waits for the rest of its input while /proc is read (a finished gpg may be gone).
       const { session: next, finish: finishNext } = startSlow(d);
-      const nextLauncher = (await processInfo(await next.started)).ppid;
+      const nextLauncher = (await proc(await next.started)).ppid;
       expect(nextLauncher).not.toBe(launcherPid);
       finishNext();
       const { data } = await collect(next);
@@ -106,7 +98,7 @@ describe('gpg launcher', () => {
   it('close() ends the launcher', async () => {
     const d = await createDecryptor({ passphraseFile: work.passphraseFile });
     const { session, finish } = startSlow(d);
-    const launcherPid = (await processInfo(await session.started)).ppid;
+    const launcherPid = (await proc(await session.started)).ppid;
     finish();
     await collect(session);
     await session.done;
@@ -119,7 +111,7 @@ describe('gpg launcher', () => {
     const d = await createDecryptor({ passphraseFile: work.passphraseFile });
     const { session } = startSlow(d);
     const gpgPid = await session.started;
-    const launcherPid = (await processInfo(gpgPid)).ppid;
+    const launcherPid = (await proc(gpgPid)).ppid;
     await d.close();
     await expect(session.done).rejects.toThrow(/the gpg launcher was closed while gpg ran; the decryption's result is unknown/);
     expect(await running(gpgPid)).toBe(false);
@@ -170,11 +162,10 @@ describe('gpg launcher', () => {
     child.kill('SIGKILL');
     const leftovers = async (): Promise<number[]> => {
       const pids: number[] = [];
-      for (const name of (await readdir('/proc')).filter((n) => /^\d+$/.test(n))) {
-        if (!(await running(Number(name)))) continue;
-        const cmdline = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
-        const environ = await readFile(`/proc/${name}/environ`, 'utf8').catch(() => '');
-        if (cmdline.includes(tmpDir) || environ.split('\0').includes(marker)) pids.push(Number(name));
+      for (const p of await listProcesses()) {
+        if (p.zombie) continue;
+        const environ = await readFile(`/proc/${p.pid}/environ`, 'utf8').catch(() => '');
+        if (p.args.some((a) => a.includes(tmpDir)) || environ.split('\0').includes(marker)) pids.push(p.pid);
       }
       return pids;
     };
@@ -195,13 +186,10 @@ describe('gpg launcher', () => {
       /gpg (\d+)/,
     );
     const gpgPid = Number(match[1]);
-    const launchers: number[] = [];
-    for (const pid of await childrenOf(child.pid ?? -1)) {
-      if ((await processInfo(pid)).cmdline.includes('gpg-launcher-child.mjs')) launchers.push(pid);
-    }
+    const launchers = await launchersOf(child.pid ?? -1);
     expect(launchers).toHaveLength(1);
     const launcherPid = launchers[0] ?? -1;
-    expect((await processInfo(gpgPid)).ppid).toBe(launcherPid);
+    expect((await proc(gpgPid)).ppid).toBe(launcherPid);
     child.kill('SIGKILL');
     await waitFor(async () => !(await running(launcherPid)) && !(await running(gpgPid)), 'the launcher and gpg to exit', 10_000);
   });

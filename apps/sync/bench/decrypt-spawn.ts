@@ -13,10 +13,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parseArgs, promisify } from 'node:util';
 import { createDecryptor } from '../src/decrypt/index.js';
+import { cpuTimes } from './cpu-times.js';
 
 const execFileAsync = promisify(execFile);
 const { values } = parseArgs({
@@ -25,13 +25,6 @@ const { values } = parseArgs({
 });
 const rssMiB = Number(values['rss-mib']);
 const count = Number(values.count);
-
-/** utime+stime of this process and of its reaped children (launcher, gpg), in seconds (/proc/self/stat). */
-function cpuTimes(): { self: number; children: number } {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
-  const n = (i: number): number => Number(fields[i - 3] ?? 0) / 100; // USER_HZ
-  return { self: n(14) + n(15), children: n(16) + n(17) };
-}
 
 const ballast: unknown[] = [];
 while (process.memoryUsage().rss < rssMiB * 2 ** 20) ballast.push(Array.from({ length: 10_000 }, (_, i) => ({ i, s: `v${i}` })));

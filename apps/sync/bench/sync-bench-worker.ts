@@ -12,6 +12,7 @@ import { createDecryptor, decryptToStorage } from '../src/decrypt/index.js';
 import { runQueuePipeline } from '../src/pipeline/run-queue-pipeline.js';
 import { ExtractionConsumer } from '../src/stages/extraction-consumer.js';
 import type { PlaintextConsumer } from '../src/stages/plaintext-consumer.js';
+import { cpuTimes } from './cpu-times.js';
 import { decomposeConsumer, type DecomposeLayer } from './decompose-consumers.js';
 import { LocalStorage } from '../src/storage/index.js';
 import { runSync } from '../src/sync-run.js';
@@ -72,14 +73,6 @@ function nullSink(count: (n: number) => void): Writable {
       cb();
     },
   });
-}
-
-/** utime+stime and cutime+cstime of this process in seconds (/proc/self/stat). */
-function cpuTimes(): { self: number; children: number } {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
-  const tick = 100; // USER_HZ on Linux
-  const n = (i: number): number => Number(fields[i - 3] ?? 0) / tick;
-  return { self: n(14) + n(15), children: n(16) + n(17) };
 }
 
 function diskWrites(): number {

@@ -1,4 +1,4 @@
-import { writeFileAtomicWith } from '@grin/run';
+import { writeJsonAtomic } from '@grin/run';
 import type { RunSession, SessionCounts, SessionStatus } from './session-types.js';
 import { addTotals, countsByReason, sessionTotals, ZERO_TOTALS, type StageTotals } from './stage-totals.js';
 
@@ -98,10 +98,8 @@ export function buildProcessSummary(runName: string, sessions: readonly RunSessi
 }
 
 /** Writes the summary as pretty JSON, atomically (temp file + rename). */
-export async function writeProcessSummary(path: string, summary: ProcessSummary): Promise<void> {
-  await writeFileAtomicWith(path, async (file) => {
-    await file.write(`${JSON.stringify(summary, null, 2)}\n`);
-  });
+export function writeProcessSummary(path: string, summary: ProcessSummary): Promise<void> {
+  return writeJsonAtomic(path, summary);
 }
 
 function summarizeStage(stage: string, list: RunSession[]): StageSummary {

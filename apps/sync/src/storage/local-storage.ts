@@ -192,8 +192,7 @@ export class LocalStorage implements ArchiveStorage {
   }
 
   async removeMeta(name: string): Promise<void> {
-    assertSafeObjectName(name);
-    const path = join(this.metaDir, ...name.split('/'));
+    const path = objectPath(this.metaDir, name);
     try {
       if (await unlinkIfExists(path)) await fsyncDir(dirname(path));
     } catch (err) {
@@ -225,8 +224,7 @@ export class LocalStorage implements ArchiveStorage {
   }
 
   private async putAtomic(root: string, name: string, body: Readable | Buffer): Promise<StoredObject> {
-    assertSafeObjectName(name);
-    const finalPath = join(root, ...name.split('/'));
+    const finalPath = objectPath(root, name);
     const dir = dirname(finalPath);
     // One OCR file per volume lands in the same full/RUN/: make the directory once, not per file.
     if (!this.madeDirs.has(dir)) {
@@ -277,4 +275,10 @@ export class LocalStorage implements ArchiveStorage {
       return null;
     }
   }
+}
+
+/** Where object `name` (checked; `/` separates directories) lives under `root`. */
+function objectPath(root: string, name: string): string {
+  assertSafeObjectName(name);
+  return join(root, ...name.split('/'));
 }

@@ -109,8 +109,7 @@ export class S3Storage implements ArchiveStorage {
   }
 
   async removeMeta(name: string): Promise<void> {
-    assertSafeObjectName(name);
-    const key = `${this.options.runName}/${name}`;
+    const key = this.objectKey(name);
     try {
       // DeleteObject succeeds for a missing key too.
       await this.client.send(new DeleteObjectCommand({ Bucket: this.options.buckets.meta, Key: key }));
@@ -128,10 +127,15 @@ export class S3Storage implements ArchiveStorage {
   }
 
   private async put(bucket: string, name: string, body: Readable | Buffer, meta: Record<string, string>): Promise<StoredObject> {
-    assertSafeObjectName(name);
-    const key = `${this.options.runName}/${name}`;
+    const key = this.objectKey(name);
     const sizeHint = Buffer.isBuffer(body) ? body.length : undefined;
     return writeAndCommit(this.begin(bucket, key, sizeHint, contentTypeOf(name), meta), body);
+  }
+
+  /** `RUN/name` for a checked object name. */
+  private objectKey(name: string): string {
+    assertSafeObjectName(name);
+    return `${this.options.runName}/${name}`;
   }
 
   private begin(

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { gzipFile } from './gzip-file.js';
-import { abortedItem, notAttempted, uploadMeta } from './meta-upload.js';
+import { abortedItem, notAttempted, uploadAll } from './meta-upload.js';
 import { itemError } from './teardown-errors.js';
 import type { TeardownCatalogue, TeardownItem, TeardownStorage } from './teardown-types.js';
 
@@ -55,13 +55,16 @@ export async function csvRecords(input: CsvStepInput): Promise<TeardownItem[]> {
     }
   }
   const meta = { rows: String(rows), exported_at_utc: input.timestamp };
-  const [latest, timestamped] = await Promise.all([
-    uploadMeta(storage, { item: 'csv_latest', name: `books_latest.csv${suffix}`, source: { file }, meta }, signal).then((item) =>
-      withoutOtherVariant(storage, item, suffix),
-    ),
-    uploadMeta(storage, { item: 'csv_timestamped', name: `timestamped/${input.timestamp}_books.csv${suffix}`, source: { file }, meta }, signal),
-  ]);
-  return [exported, latest, timestamped];
+  const uploads = await uploadAll(
+    storage,
+    [
+      { item: 'csv_latest', name: `books_latest.csv${suffix}`, source: { file }, meta },
+      { item: 'csv_timestamped', name: `timestamped/${input.timestamp}_books.csv${suffix}`, source: { file }, meta },
+    ],
+    signal,
+  );
+  const items = uploads.map((item) => (item.name === 'csv_latest' ? withoutOtherVariant(storage, item, suffix) : item));
+  return [exported, ...(await Promise.all(items))];
 }
 
 /**

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Catalogue, RunSession, SessionCounts } from '@grin/books';
+import { mergeCounts, type Catalogue, type RunSession, type SessionCounts } from '@grin/books';
 import type { CollectParameters, JobMetadata } from './job-metadata.js';
 import {
   buildProgressDocument,
@@ -175,7 +175,8 @@ export class ProgressTracker {
       sessionStartedAt: this.sessionStartedAt,
       resumeCount: this.resume.resumeCount,
       sessionCounts,
-      allSessionCounts: addCounts(this.previousCounts, sessionCounts),
+      // What summarizing all sessions would give, without reading them again.
+      allSessionCounts: mergeCounts({ ...this.previousCounts }, sessionCounts),
       sessionRuntimeSeconds: this.sessionRuntimeSeconds(),
       previousRuntimeSeconds: this.resume.previousRuntimeSeconds,
       totalEstimate: estimate.value,
@@ -189,11 +190,4 @@ export class ProgressTracker {
   private async save(): Promise<void> {
     await this.options.progressFile.write(buildProgressDocument(this.snapshot()));
   }
-}
-
-/** `a + b` key by key (what summarizing all sessions would give, without reading them again). */
-function addCounts(a: SessionCounts, b: SessionCounts): SessionCounts {
-  const sum: SessionCounts = { ...a };
-  for (const [key, value] of Object.entries(b)) sum[key] = (sum[key] ?? 0) + value;
-  return sum;
 }

@@ -54,7 +54,7 @@ export {
   type SessionEntry,
   type StageSummary,
 } from './process-summary.js';
-export type { StageTotals } from './stage-totals.js';
+export { mergeCounts, type StageTotals } from './stage-totals.js';
 export type { ExportCsvOptions } from './csv-export.js';
 export type { BackupOptions, BackupResult } from './backup.js';
 export {

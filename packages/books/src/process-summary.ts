@@ -1,6 +1,6 @@
 import { writeJsonAtomic } from '@grin/run';
 import type { RunSession, SessionCounts, SessionStatus } from './session-types.js';
-import { addTotals, countsByReason, sessionTotals, ZERO_TOTALS, type StageTotals } from './stage-totals.js';
+import { addTotals, countsByReason, mergeCounts, sessionTotals, ZERO_TOTALS, type StageTotals } from './stage-totals.js';
 
 /** One session of a stage, as listed in the summary (where the interruptions and resumes are). */
 export interface SessionEntry {
@@ -108,7 +108,7 @@ function summarizeStage(stage: string, list: RunSession[]): StageSummary {
   const counts: SessionCounts = {};
   let totals = ZERO_TOTALS;
   for (const s of list) {
-    for (const [k, v] of Object.entries(s.counts)) counts[k] = (counts[k] ?? 0) + v;
+    mergeCounts(counts, s.counts);
     totals = addTotals(totals, sessionTotals(stage, s.counts));
   }
   const lastError = [...list].reverse().find((s) => s.error !== null)?.error ?? null;

@@ -9,6 +9,7 @@ import type {
   StageSessionSummary,
   StartSessionInput,
 } from './session-types.js';
+import { mergeCounts } from './stage-totals.js';
 import { isoTimestamp, type Clock } from './timestamp.js';
 
 interface SessionRecord {
@@ -109,8 +110,7 @@ export class SessionStore {
   addCounts(id: number, deltas: SessionCounts): void {
     const stored = this.selectCounts.get(id) as string | undefined;
     if (stored === undefined) throw new Error(`run session ${id} does not exist`);
-    const counts = JSON.parse(stored) as SessionCounts;
-    for (const [key, delta] of Object.entries(deltas)) counts[key] = (counts[key] ?? 0) + delta;
+    const counts = mergeCounts(JSON.parse(stored) as SessionCounts, deltas);
     this.writeCounts.run(JSON.stringify(counts), isoTimestamp(this.now()), id);
   }
 
@@ -140,9 +140,7 @@ export class SessionStore {
   summarize(stage: string): StageSessionSummary {
     const sessions = this.list(stage);
     const counts: SessionCounts = {};
-    for (const s of sessions) {
-      for (const [key, value] of Object.entries(s.counts)) counts[key] = (counts[key] ?? 0) + value;
-    }
+    for (const s of sessions) mergeCounts(counts, s.counts);
     const last = sessions[sessions.length - 1] ?? null;
     return {
       stage,

@@ -1,5 +1,11 @@
 import type { SessionCounts } from './session-types.js';
 
+/** Adds `more` into `into`, key by key, and returns `into`. */
+export function mergeCounts(into: SessionCounts, more: SessionCounts): SessionCounts {
+  for (const [key, value] of Object.entries(more)) into[key] = (into[key] ?? 0) + value;
+  return into;
+}
+
 /** The four headline counters of a stage (issue 6: processed / succeeded / skipped / failed). */
 export interface StageTotals {
   /** Items that reached an end state (for sync: synced + skipped + unavailable + failed). */

@@ -1,32 +1,18 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { NetworkError, PermissionError, ProtocolError, type GrinClient } from '../src/index.js';
+import { NetworkError, PermissionError, ProtocolError } from '../src/index.js';
+import { useFixtureClients } from './helpers/fixture-clients.js';
 import { startFixtureServer, type FixtureServer } from './helpers/fixture-server.js';
-import { testClient } from './helpers/test-client.js';
 
-let server: FixtureServer;
+const { server, make } = useFixtureClients();
+// A second origin, for redirects that leave the first one.
 let other: FixtureServer;
-let clients: GrinClient[] = [];
-
 beforeAll(async () => {
-  server = await startFixtureServer();
   other = await startFixtureServer();
 });
-afterAll(async () => {
-  await server.close();
-  await other.close();
-});
-afterEach(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  clients = [];
-  server.requests.length = 0;
+afterAll(() => other.close());
+afterEach(() => {
   other.requests.length = 0;
 });
-
-function make(extra: Parameters<typeof testClient>[1] = {}) {
-  const t = testClient(server, extra);
-  clients.push(t.client);
-  return t;
-}
 
 describe('redirects and statuses', () => {
   it('follows up to 5 redirects (relative Locations), re-sending the bearer on the same origin', async () => {

@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGpgEncrypt } from '../decrypt/gpg-fixtures.js';
+import { startForwardingProxy } from './forwarding-proxy.js';
 
 /** An archive the proxy serves in place of GRIN's: encrypted bytes and their ETag. */
 export interface ServedArchive {
@@ -31,46 +30,29 @@ export interface ArchiveProxy {
 export async function startArchiveProxy(simUrl: string): Promise<ArchiveProxy> {
   const archives = new Map<string, ServedArchive>();
   const getCounts = new Map<string, number>();
-  const target = new URL(simUrl);
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const proxy = await startForwardingProxy(simUrl, (req, res) => {
     const match = /^\/libraries\/[^/]+\/([^/?]+)\.tar\.gz\.gpg(\?.*)?$/.exec(req.url ?? '');
     const own = match === null ? undefined : archives.get(decodeURIComponent(match[1] as string));
-    if (own !== undefined && (req.method === 'HEAD' || req.method === 'GET')) {
-      if (req.headers.authorization === undefined) {
-        res.writeHead(401).end();
-        return;
-      }
-      res.writeHead(200, { 'Content-Type': 'application/octet-stream', ETag: `"${own.etag}"`, 'Content-Length': own.encrypted.length });
-      if (req.method === 'GET') {
-        const barcode = decodeURIComponent(match?.[1] as string);
-        getCounts.set(barcode, (getCounts.get(barcode) ?? 0) + 1);
-        res.end(own.encrypted);
-      } else {
-        res.end();
-      }
-      return;
+    if (own === undefined || (req.method !== 'HEAD' && req.method !== 'GET')) return false;
+    if (req.headers.authorization === undefined) {
+      res.writeHead(401).end();
+      return true;
     }
-    const upstream = request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
+    res.writeHead(200, { 'Content-Type': 'application/octet-stream', ETag: `"${own.etag}"`, 'Content-Length': own.encrypted.length });
+    if (req.method === 'GET') {
+      const barcode = decodeURIComponent(match?.[1] as string);
+      getCounts.set(barcode, (getCounts.get(barcode) ?? 0) + 1);
+      res.end(own.encrypted);
+    } else {
+      res.end();
+    }
+    return true;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    grinBaseUrl: `http://127.0.0.1:${port}/libraries/`,
+    grinBaseUrl: `${proxy.origin}/libraries/`,
     serve: (barcode, archive) => archives.set(barcode, archive),
     gets: (barcode) => getCounts.get(barcode) ?? 0,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => proxy.close(),
   };
 }
 

@@ -1,7 +1,8 @@
-import { createServer, request, type IncomingMessage, type OutgoingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3Storage, StorageError, type S3StorageOptions, type StorageWarning } from '../../src/storage/index.js';
+import { startForwardingProxy } from '../helpers/forwarding-proxy.js';
 import { recordCommands, startS3rver, type S3rverHarness } from './s3rver-harness.js';
 
 let server: S3rverHarness;
@@ -47,25 +48,13 @@ async function fixedAnswer(status: number, headers: OutgoingHttpHeaders = {}): P
  * AccessDenied (as AWS does for a key without that permission) and forwards the rest.
  */
 async function refusingProxy(target: string, refuse: (req: IncomingMessage) => boolean): Promise<{ endpoint: string; close: () => Promise<void> }> {
-  const upstream = new URL(target);
-  const http: Server = createServer((req, res) => {
-    if (refuse(req)) {
-      req.resume();
-      res.writeHead(403, { 'content-type': 'application/xml' }).end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
-      return;
-    }
-    const forward = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    forward.on('error', () => res.destroy());
-    req.pipe(forward);
+  const proxy = await startForwardingProxy(target, (req, res) => {
+    if (!refuse(req)) return false;
+    req.resume();
+    res.writeHead(403, { 'content-type': 'application/xml' }).end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+    return true;
   });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => http.close(() => resolve())),
-  };
+  return { endpoint: proxy.origin, close: () => proxy.close() };
 }
 
 describe('S3Storage.probe against s3rver', () => {

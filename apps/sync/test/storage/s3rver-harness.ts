@@ -38,20 +38,17 @@ export async function startS3rver(): Promise<S3rverHarness> {
     connectionTimeoutMs: 5_000,
     socketTimeoutMs: 30_000,
   });
+  const lister = createS3Client(options('list'));
   return {
     endpoint,
     buckets,
     options,
     listKeys: async (bucket, prefix) => {
-      const client = createS3Client(options('list'));
-      try {
-        const out = await client.send(new ListObjectsV2Command({ Bucket: bucket, ...(prefix === undefined ? {} : { Prefix: prefix }) }));
-        return (out.Contents ?? []).map((o) => o.Key ?? '').sort();
-      } finally {
-        client.destroy();
-      }
+      const out = await lister.send(new ListObjectsV2Command({ Bucket: bucket, ...(prefix === undefined ? {} : { Prefix: prefix }) }));
+      return (out.Contents ?? []).map((o) => o.Key ?? '').sort();
     },
     stop: async () => {
+      lister.destroy();
       await server.close();
       await rm(directory, { recursive: true, force: true });
     },

@@ -34,8 +34,10 @@ export async function checkVolume(barcode: string, ctx: SyncContext): Promise<Tr
     return { kind: 'failed', barcode, step: 'check', error: error as Error, attempts: 1 };
   }
   const usable = stored !== null && stored.encryptedEtag !== null ? { ...stored, encryptedEtag: stored.encryptedEtag } : null;
+  // The catalogue's synced ETag, needed only when storage holds a usable copy.
+  const recorded = usable === null ? null : ctx.recordedEtag(barcode);
 
-  if (ctx.skipSynced && usable !== null && ctx.recordedEtag(barcode) === usable.encryptedEtag) {
+  if (ctx.skipSynced && usable !== null && recorded === usable.encryptedEtag) {
     // --skip-synced: catalogue and storage agree that this version is synced; GRIN is not asked.
     // Nothing is recorded: nothing was checked or done.
     stats.checked++;
@@ -49,17 +51,14 @@ export async function checkVolume(barcode: string, ctx: SyncContext): Promise<Tr
   }
 
   let head: ArchiveInfo;
-  // After the HEAD: the catalogue's synced ETag, looked up at most once (and only when needed).
-  let recordedCache: string | null | undefined;
-  const recorded = (): string | null => (recordedCache === undefined ? (recordedCache = ctx.recordedEtag(barcode)) : recordedCache);
   try {
     head = await ctx.client.headArchive(barcode, { signal: ctx.abort });
   } catch (error) {
     if (ctx.abort.aborted) return { kind: 'aborted', barcode };
     stats.checked++;
     if (error instanceof NotFoundError) {
-      if (usable !== null && (ctx.consumers.length === 0 || recorded() === usable.encryptedEtag)) {
-        return reconcile(barcode, usable, null, recorded(), ctx, 'in_storage_not_on_grin');
+      if (usable !== null && (ctx.consumers.length === 0 || recorded === usable.encryptedEtag)) {
+        return reconcile(barcode, usable, null, recorded, ctx, 'in_storage_not_on_grin');
       }
       if (usable !== null) {
         // GRIN no longer has it, but storage does and the extraction stages never completed for it.
@@ -77,9 +76,9 @@ export async function checkVolume(barcode: string, ctx: SyncContext): Promise<Tr
   const sameVersion = usable !== null && usable.encryptedEtag === head.etag;
   // With consumers (extraction) a stored archive the catalogue does not know may lack their
   // outputs: the stored copy is read back for them (no download).
-  const unrecorded = sameVersion && ctx.consumers.length > 0 && recorded() !== head.etag;
+  const unrecorded = sameVersion && ctx.consumers.length > 0 && recorded !== head.etag;
   if (!ctx.force && sameVersion && !unrecorded) {
-    return reconcile(barcode, usable, head, recorded(), ctx, 'etag_match');
+    return reconcile(barcode, usable, head, recorded, ctx, 'etag_match');
   }
   if (!ctx.force && unrecorded) {
     events.checked(barcode, { etag: head.etag, sizeBytes: head.size });

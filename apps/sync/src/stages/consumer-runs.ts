@@ -8,7 +8,14 @@ import type { SyncContext } from './sync-context.js';
  * the consumer's error as cause and its retryability; a catalogue write failure is passed on as is
  * (it stops the run).
  */
-export async function completeConsumers(barcode: string, runs: readonly ConsumerRun[], sinkErrors: ReadonlyMap<object, Error>, ctx: SyncContext): Promise<void> {
+export async function completeConsumers(
+  barcode: string,
+  runs: readonly ConsumerRun[],
+  sinkErrors: ReadonlyMap<object, Error>,
+  ctx: SyncContext,
+  /** A caller's own reading of a consumer's error (thrown as is), or undefined for the usual `consumer_failed`. */
+  reclassify: (cause: Error) => Error | undefined = () => undefined,
+): Promise<void> {
   for (const [i, run] of runs.entries()) {
     const name = ctx.consumers[i]?.name ?? `consumer ${i}`;
     const sinkError = sinkErrors.get(run.sink);
@@ -18,6 +25,8 @@ export async function completeConsumers(barcode: string, runs: readonly Consumer
     } catch (error) {
       const cause = asError(error);
       if (cause instanceof SyncError && cause.code === 'catalogue_write_failed') throw cause;
+      const own = reclassify(cause);
+      if (own !== undefined) throw own;
       throw new SyncError('consumer_failed', `${barcode}: ${name} failed: ${cause.message}`, {
         hint: isCodedError(cause) && cause.hint !== undefined ? cause.hint : `see the ${name} error above`,
         retryable: isCodedError(cause) ? cause.retryable === true : false,

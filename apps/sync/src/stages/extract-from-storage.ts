@@ -47,15 +47,11 @@ export async function extractFromStorage(barcode: string, ref: StoredRef, attemp
     const sha256 = verifier.digest();
     if (archive.sha256 !== null && sha256 !== archive.sha256) throw damaged(barcode, 'its SHA-256 differs from the one recorded when it was written');
 
-    try {
-      await completeConsumers(barcode, runs, sinkErrors, ctx);
-    } catch (error) {
-      // gpg never vouched for these bytes: corrupt gzip/tar data (the CRC is checked on this path)
-      // means the stored copy went bad, not the archive GRIN serves. Download it again.
-      const cause = asError(error).cause;
-      if (isCodedError(cause) && cause.code === 'archive_corrupt') throw damaged(barcode, asError(cause).message);
-      throw error;
-    }
+    // gpg never vouched for these bytes: corrupt gzip/tar data (the CRC is checked on this path)
+    // means the stored copy went bad, not the archive GRIN serves. Download it again.
+    await completeConsumers(barcode, runs, sinkErrors, ctx, (cause) =>
+      isCodedError(cause) && cause.code === 'archive_corrupt' ? damaged(barcode, cause.message) : undefined,
+    );
     ctx.events.synced(barcode, { storagePath: ref.location, encryptedEtag: ref.etag, isDecrypted: true, reconciled: true });
     ctx.checkpoint?.('recorded', barcode);
     return { kind: 'synced', barcode, etag: ref.etag, encryptedBytes: 0, storedBytes: ref.size, location: ref.location, attempts: attempt, source: 'storage' };

@@ -52,10 +52,18 @@ const { values } = parseArgs({
   },
 });
 
-const allWorkloads: Workload[] = [
-  { name: `${values.small} x ${values['small-mb']} MB`, count: Number(values.small), bytes: Number(values['small-mb']) * MB, phases: ['download', 'decrypt', 'store', 'e2e', 'staged'] },
-  { name: `${values.large} x ${values['large-mb']} MB`, count: Number(values.large), bytes: Number(values['large-mb']) * MB, phases: ['download', 'decrypt', 'store', 'e2e', 'staged'] },
-  { name: `${values.tiny} x ${values['tiny-kb']} KB`, count: Number(values.tiny), bytes: Number(values['tiny-kb']) * 1000, phases: ['download', 'decrypt', 'store', 'e2e'] },
+/** A workload and how many barcodes it keeps (see the comment on `span`). */
+const workload = (name: string, count: number, bytes: number, phases: Mode[], defaultCount: number): Workload & { reserve: number } => ({
+  name,
+  count,
+  bytes,
+  phases,
+  reserve: Math.max(count, defaultCount),
+});
+const allWorkloads = [
+  workload(`${values.small} x ${values['small-mb']} MB`, Number(values.small), Number(values['small-mb']) * MB, ['download', 'decrypt', 'store', 'e2e', 'staged'], DEFAULT_COUNTS.small),
+  workload(`${values.large} x ${values['large-mb']} MB`, Number(values.large), Number(values['large-mb']) * MB, ['download', 'decrypt', 'store', 'e2e', 'staged'], DEFAULT_COUNTS.large),
+  workload(`${values.tiny} x ${values['tiny-kb']} KB`, Number(values.tiny), Number(values['tiny-kb']) * 1000, ['download', 'decrypt', 'store', 'e2e'], DEFAULT_COUNTS.tiny),
 ];
 // A count of 0 leaves a workload out (e.g. --small 0 --large 0 for the small archives only).
 const workloads = allWorkloads.filter((w) => w.count > 0);
@@ -67,8 +75,7 @@ const sizes = new Map<string, number>();
 // Each workload keeps its own range of the simulator's converted barcodes, at least as large as
 // its default count, so leaving one out (--small 0) does not hand its barcodes (and their cached
 // archives, generated for another size) to the next one.
-const reserved = [DEFAULT_COUNTS.small, DEFAULT_COUNTS.large, DEFAULT_COUNTS.tiny].map((d, i) => Math.max(allWorkloads[i]?.count ?? 0, d));
-const span = reserved.reduce((n, r) => n + r, 0);
+const span = allWorkloads.reduce((n, w) => n + w.reserve, 0);
 const needed = workloads.reduce((n, w) => n + w.count, 0);
 const sim = await startSimulator({
   books: Math.ceil(span * 3) + 100,
@@ -93,9 +100,9 @@ try {
   if (available.length < span) throw new Error(`simulator has only ${available.length} converted volumes`);
   const sets = new Map<Workload, string[]>();
   let offset = 0;
-  for (const [i, w] of allWorkloads.entries()) {
+  for (const w of allWorkloads) {
     const set = available.slice(offset, offset + w.count);
-    offset += reserved[i] ?? w.count;
+    offset += w.reserve;
     for (const b of set) sizes.set(b, w.bytes);
     sets.set(w, set);
   }

@@ -6,7 +6,7 @@ import { BOOK_COLUMNS } from '@grin/books';
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalStorage } from '../../src/storage/index.js';
-import { runTeardown, teardownError, type RunSummary, type TeardownReport } from '../../src/teardown/index.js';
+import { runTeardown, teardownError, type RunSummary, type TeardownInput, type TeardownReport } from '../../src/teardown/index.js';
 import { countBooksInSnapshot, makeRun, steppingClock, type RunFixture } from './run-fixtures.js';
 
 let runs: RunFixture[] = [];
@@ -26,6 +26,11 @@ function storageFor(r: RunFixture): { storage: LocalStorage; metaDir: string } {
   return { storage: new LocalStorage({ basePath: base, runName: r.runName }), metaDir: join(base, 'meta', r.runName) };
 }
 
+/** The teardown of run `r` into `storage`, with any other input fields. */
+function teardown(r: RunFixture, storage: LocalStorage | null, extra: Partial<TeardownInput> = {}): Promise<TeardownReport> {
+  return runTeardown({ catalogue: r.catalogue, storage, runName: r.runName, runDir: r.runDir, ...extra });
+}
+
 function parseCsv(text: string): string[][] {
   return parse(text, { relax_column_count: false }) as string[][];
 }
@@ -42,7 +47,7 @@ describe('runTeardown with local storage', () => {
   it('writes the CSV, the database snapshot and the summary, locally and under meta/RUN', async () => {
     const r = await run({ books: 250 });
     const { storage, metaDir } = storageFor(r);
-    const report = await runTeardown({ catalogue: r.catalogue, storage, runName: r.runName, runDir: r.runDir, now: steppingClock() });
+    const report = await teardown(r, storage, { now: steppingClock() });
 
     expect(report.ok).toBe(true);
     expect(teardownError(report)).toBeNull();
@@ -110,7 +115,7 @@ describe('runTeardown with local storage', () => {
     const drain = new AbortController();
     drain.abort();
     const hardStop = new AbortController();
-    const report = await runTeardown({ catalogue: r.catalogue, storage, runName: r.runName, runDir: r.runDir, signal: hardStop.signal });
+    const report = await teardown(r, storage, { signal: hardStop.signal });
     expect(report.ok).toBe(true);
     const [, ...rows] = parseCsv(await readFile(join(r.runDir, 'books_export.csv'), 'utf8'));
     expect(rows).toHaveLength(120);
@@ -127,7 +132,7 @@ describe('runTeardown with local storage', () => {
     const resumed = r.catalogue.startSession({ stage: 'sync' });
     r.catalogue.updateSession(resumed, { counts: { synced: 2, skipped: 1 }, bytes: 100, runtimeSeconds: 3 });
     r.catalogue.endSession(resumed, 'completed');
-    const report = await runTeardown({ catalogue: r.catalogue, storage: null, runName: r.runName, runDir: r.runDir });
+    const report = await teardown(r, null);
     expect(report.ok).toBe(true);
     const summary = await readSummary(r);
     expect(summary.stages['sync']).toMatchObject({
@@ -145,13 +150,7 @@ describe('runTeardown with local storage', () => {
   it('honours skipCsvExport, skipDatabaseBackup and skipCompressionMeta', async () => {
     const r = await run({ books: 40 });
     const { storage, metaDir } = storageFor(r);
-    const skipped = await runTeardown({
-      catalogue: r.catalogue,
-      storage,
-      runName: r.runName,
-      runDir: r.runDir,
-      options: { skipCsvExport: true, skipDatabaseBackup: true },
-    });
+    const skipped = await teardown(r, storage, { options: { skipCsvExport: true, skipDatabaseBackup: true } });
     expect(skipped.ok).toBe(true);
     expect(skipped.items.filter((i) => i.skipped !== undefined).map((i) => [i.name, i.skipped])).toEqual([
       ['csv_export', 'skip_csv_export'],
@@ -165,14 +164,7 @@ describe('runTeardown with local storage', () => {
     expect((await readdir(metaDir)).sort()).toEqual(['process_summary.json.gz']);
     expect(existsSync(join(r.runDir, 'process_summary.json'))).toBe(true);
 
-    const plain = await runTeardown({
-      catalogue: r.catalogue,
-      storage,
-      runName: r.runName,
-      runDir: r.runDir,
-      options: { skipCompressionMeta: true, skipDatabaseBackup: true },
-      now: steppingClock(),
-    });
+    const plain = await teardown(r, storage, { options: { skipCompressionMeta: true, skipDatabaseBackup: true }, now: steppingClock() });
     expect(plain.ok).toBe(true);
     const local = await readFile(join(r.runDir, 'books_export.csv'), 'utf8');
     expect(await readFile(join(metaDir, 'books_latest.csv'), 'utf8')).toBe(local);
@@ -182,16 +174,15 @@ describe('runTeardown with local storage', () => {
   it('switching --skip-compression-meta between runs leaves one books_latest.csv variant, the current one', async () => {
     const r = await run({ books: 12 });
     const { storage, metaDir } = storageFor(r);
-    const teardown = (skipCompressionMeta: boolean) =>
-      runTeardown({ catalogue: r.catalogue, storage, runName: r.runName, runDir: r.runDir, options: { skipCompressionMeta, skipDatabaseBackup: true }, now: steppingClock() });
+    const teardownWith = (skipCompressionMeta: boolean) => teardown(r, storage, { options: { skipCompressionMeta, skipDatabaseBackup: true }, now: steppingClock() });
     const latest = async () => (await readdir(metaDir)).filter((n) => n.startsWith('books_latest.csv'));
 
-    expect((await teardown(false)).ok).toBe(true);
+    expect((await teardownWith(false)).ok).toBe(true);
     expect(await latest()).toEqual(['books_latest.csv.gz']);
-    expect((await teardown(true)).ok).toBe(true);
+    expect((await teardownWith(true)).ok).toBe(true);
     expect(await latest()).toEqual(['books_latest.csv']);
     expect(await readFile(join(metaDir, 'books_latest.csv'), 'utf8')).toBe(await readFile(join(r.runDir, 'books_export.csv'), 'utf8'));
-    expect((await teardown(false)).ok).toBe(true);
+    expect((await teardownWith(false)).ok).toBe(true);
     expect(await latest()).toEqual(['books_latest.csv.gz']);
     expect(gunzipSync(await readFile(join(metaDir, 'books_latest.csv.gz'))).toString()).toBe(await readFile(join(r.runDir, 'books_export.csv'), 'utf8'));
   });
@@ -201,14 +192,7 @@ describe('runTeardown with local storage', () => {
     const { storage, metaDir } = storageFor(r);
     // A non-empty directory in the way: unlink fails on it.
     await mkdir(join(metaDir, 'books_latest.csv.gz', 'x'), { recursive: true });
-    const report = await runTeardown({
-      catalogue: r.catalogue,
-      storage,
-      runName: r.runName,
-      runDir: r.runDir,
-      options: { skipCompressionMeta: true, skipDatabaseBackup: true },
-      now: steppingClock(),
-    });
+    const report = await teardown(r, storage, { options: { skipCompressionMeta: true, skipDatabaseBackup: true }, now: steppingClock() });
     expect(report.ok).toBe(false);
     expect(item(report, 'csv_latest')).toMatchObject({
       ok: false,
@@ -220,7 +204,7 @@ describe('runTeardown with local storage', () => {
 
   it('without storage writes the local files only', async () => {
     const r = await run({ books: 10 });
-    const report = await runTeardown({ catalogue: r.catalogue, storage: null, runName: r.runName, runDir: r.runDir });
+    const report = await teardown(r, null);
     expect(report.ok).toBe(true);
     expect(report.items.filter((i) => i.skipped === 'no_storage').map((i) => i.name)).toEqual([
       'csv_latest',
@@ -239,7 +223,7 @@ describe('runTeardown with local storage', () => {
     const { storage, metaDir } = storageFor(r);
     const stop = new AbortController();
     stop.abort();
-    const report = await runTeardown({ catalogue: r.catalogue, storage, runName: r.runName, runDir: r.runDir, signal: stop.signal });
+    const report = await teardown(r, storage, { signal: stop.signal });
     expect(report.ok).toBe(false);
     expect(report.items.every((i) => !i.ok && i.error?.code === 'aborted')).toBe(true);
     expect(existsSync(join(r.runDir, 'books_export.csv'))).toBe(false);
@@ -251,7 +235,7 @@ describe('runTeardown with local storage', () => {
   it('reports a failing step and still does the others (CSV export into a missing directory)', async () => {
     const r = await run({ books: 10 });
     const { storage, metaDir } = storageFor(r);
-    const report = await runTeardown({ catalogue: r.catalogue, storage, runName: r.runName, runDir: join(r.runDir, 'missing'), now: steppingClock() });
+    const report = await teardown(r, storage, { runDir: join(r.runDir, 'missing'), now: steppingClock() });
     expect(report.ok).toBe(false);
     expect(item(report, 'csv_export')).toMatchObject({ ok: false, error: { code: 'ENOENT' } });
     expect(item(report, 'csv_latest')).toMatchObject({ ok: false, error: { code: 'not_attempted' } });

@@ -62,8 +62,11 @@ export class OcrJsonlWriter {
     return this.file.spilledTo;
   }
 
-  /** Appends one page's text as a line. */
-  async writePage(text: string): Promise<void> {
+  /**
+   * Appends one page's text as a line. Returns a promise only when the output had to be flushed
+   * (a volume's pages are usually all gathered in memory: no promise per page).
+   */
+  writePage(text: string): void | Promise<void> {
     this.throwIfFailed();
     const line = `${JSON.stringify(text)}\n`;
     this.batch.push(line);
@@ -73,7 +76,7 @@ export class OcrJsonlWriter {
       if (this.batchLength <= SYNC_GZIP_MAX) return;
       this.head = this.startGzip();
     }
-    if (this.batchLength >= BATCH_BYTES) await this.flush();
+    if (this.batchLength >= BATCH_BYTES) return this.flush();
   }
 
   /** Flushes and closes; resolves with where the output is and its size in bytes. */

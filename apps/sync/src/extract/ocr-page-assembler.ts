@@ -4,8 +4,8 @@ import { open, rm, type FileHandle } from 'node:fs/promises';
 type Held = { text: string } | { offset: number; length: number };
 
 export interface OcrPageAssemblerOptions {
-  /** Called with each page text in page order, gaps as "" (1..max). */
-  emit: (text: string) => Promise<void>;
+  /** Called with each page text in page order, gaps as "" (1..max); may return a promise to wait for. */
+  emit: (text: string) => void | Promise<void>;
   /** File used when held pages exceed `maxHeldBytes`; created only if needed, always removed. A function is called only then. */
   spillPath: string | (() => Promise<string>);
   /** Bytes of page text held in memory before spilling to `spillPath` (default 32 MiB). */
@@ -42,16 +42,28 @@ export class OcrPageAssembler {
     return page < this.next || this.held.has(page);
   }
 
-  /** Adds a page (a number not given before). */
-  async add(page: number, text: string): Promise<void> {
+  /**
+   * Adds a page (a number not given before). Returns a promise only when there is something to
+   * wait for: a page arriving in order with nothing held is emitted at once (the usual case).
+   */
+  add(page: number, text: string): void | Promise<void> {
     this.max = Math.max(this.max, page);
     if (page !== this.next) {
       this.held.set(page, { text });
       this.heldBytes += Buffer.byteLength(text);
-      if (this.heldBytes > this.maxHeld) await this.spillHeld();
+      if (this.heldBytes > this.maxHeld) return this.spillHeld();
       return;
     }
-    await this.options.emit(text);
+    const emitted = this.options.emit(text);
+    if (emitted === undefined && this.held.size === 0) {
+      this.next += 1;
+      return;
+    }
+    return this.afterEmit(emitted);
+  }
+
+  private async afterEmit(emitted: void | Promise<void>): Promise<void> {
+    await emitted;
     this.next += 1;
     await this.emitReady();
   }

@@ -167,9 +167,19 @@ export function startArchiveRead(onEntry: ArchiveEntryHandler, options: ReadArch
     });
     extract.on('entry', (header: tar.Header, stream: unknown, next: (error?: Error | null) => void) => {
       entries += 1;
-      handleEntry(header, stream as EntryStream).then(() => {
+      const proceed = (): void => {
         if (!settled) next();
-      }, fail);
+      };
+      let sink: ReturnType<ArchiveEntryHandler>;
+      try {
+        sink = onEntry(checkedEntry(header));
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      // Most entries (images, hOCR) are skipped: drained without a promise per entry.
+      if (sink === undefined) drain(stream as EntryStream, proceed, fail);
+      else Promise.resolve(sink).then((s) => consume(stream as EntryStream, s)).then(proceed, fail);
     });
 
     // The 'data' listener above puts the inflater in flowing mode; pipe() still honours backpressure
@@ -178,17 +188,31 @@ export function startArchiveRead(onEntry: ArchiveEntryHandler, options: ReadArch
   });
   return { sink: feeder, done };
 
-  async function handleEntry(header: tar.Header, stream: EntryStream): Promise<void> {
+  function checkedEntry(header: tar.Header): ArchiveEntry {
     // tar-stream reports unknown type flags as null although its types do not say so.
     const checked = guard.check({ name: header.name, type: (header.type as string | null) ?? null, linkname: header.linkname ?? null });
-    const entry: ArchiveEntry = {
-      ...checked,
+    return {
+      path: checked.path,
+      type: checked.type,
+      linkTarget: checked.linkTarget,
       size: checked.type === 'file' ? (header.size ?? 0) : 0,
       mode: header.mode ?? 0o644,
     };
-    const sink = await onEntry(entry);
-    await consume(stream, sink);
   }
+}
+
+/** Drains a skipped entry, then `done`; a stream error or an entry cut short goes to `fail`. */
+function drain(stream: EntryStream, done: () => void, fail: (error: unknown) => void): void {
+  let ended = false;
+  stream.on('error', (error) => fail(classifyTarError(error)));
+  stream.on('close', () => {
+    if (!ended) fail(new CorruptArchiveError('the archive ended in the middle of an entry'));
+  });
+  stream.on('end', () => {
+    ended = true;
+    done();
+  });
+  stream.resume();
 }
 
 /** The parts of a tar-stream (streamx) entry stream used here. */

@@ -10,7 +10,7 @@ import {
   UnsafeXmlError,
   type VolumeExtraction,
 } from '../../src/extract/index.js';
-import { buildTarGz, imageBytes, makeSandbox, metsXml, pageName, streamOf, type TestEntry } from './archive-fixtures.js';
+import { buildTar, buildTarGz, imageBytes, makeSandbox, metsXml, pageName, streamOf, type TestEntry } from './archive-fixtures.js';
 import { RECORD, volumeEntries } from './volume-fixture.js';
 
 describe('extractVolume on hostile, corrupt or interrupted input', () => {
@@ -98,6 +98,18 @@ describe('extractVolume on hostile, corrupt or interrupted input', () => {
     const notTar = gzipSync(Buffer.alloc(2048, 0x41));
     await expect(run(notTar)).rejects.toBeInstanceOf(CorruptArchiveError);
     expect(await readdir(sandbox.staging)).toEqual([]);
+  });
+
+  it('fails with archive_corrupt when valid gzip holds a tar cut inside a read or a skipped entry', async () => {
+    for (const name of ['00000002.txt', '00000002.jp2']) {
+      const tar = await buildTar([
+        { name: '00000001.txt', content: 'page one' },
+        { name, content: imageBytes(20_000) },
+      ]);
+      const error = await run(gzipSync(tar.subarray(0, 512 + 512 + 512 + 10_000))).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CorruptArchiveError);
+      expect((error as CorruptArchiveError).code).toBe('archive_corrupt');
+    }
   });
 
   it('drains its input to the end, also when it refuses the archive, so a tee never stalls', async () => {

@@ -182,4 +182,16 @@ describe('LocalStorage specifics', () => {
     expect(s.describe()).toBe(`local ${dir}`);
     expect(s.rawLocation('B6')).toBe(join(dir, 'raw', 'B6', 'B6.tar.gz'));
   });
+
+  it('a failed in-memory put says what failed, keeps the old file and leaves no temp file', async () => {
+    const s = new LocalStorage({ basePath: dir, runName: 'r' });
+    await s.putFull('B7_ocr.jsonl.gz', Buffer.from('old'), {});
+    // A directory where the file should land: the rename fails after the temp file was written.
+    await mkdir(join(dir, 'full', 'r', 'B8_ocr.jsonl.gz'));
+    const error = await s.putFull('B8_ocr.jsonl.gz', Buffer.from('new'), {}).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'storage_write_failed', retryable: true });
+    expect((error as Error).message).toContain(join(dir, 'full', 'r', 'B8_ocr.jsonl.gz'));
+    expect((await readdir(join(dir, 'full', 'r'))).sort()).toEqual(['B7_ocr.jsonl.gz', 'B8_ocr.jsonl.gz']);
+    expect((await readFile(join(dir, 'full', 'r', 'B7_ocr.jsonl.gz'))).toString()).toBe('old');
+  });
 });

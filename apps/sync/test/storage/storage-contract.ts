@@ -164,6 +164,7 @@ function contractSuite(name: string, factory: BackendFactory, computeSha256: boo
       const ocr = Buffer.from('{"p":1}\n{"p":2}\n');
       const f = await storage.putFull('BC008_ocr.jsonl.gz', ocr, { barcode: 'BC008', page_count: '2' });
       expect(f.size).toBe(ocr.length);
+      expectDigest(f, ocr);
       expect((await backend.readFull('BC008_ocr.jsonl.gz'))?.equals(ocr)).toBe(true);
 
       const csv = randomBytes(6 * MiB);

@@ -35,14 +35,14 @@ try {
   const stubEvents = new Proxy({}, { get: () => () => undefined }) as ExtractionEvents;
   const consumer = new ExtractionConsumer({
     settings: { marc: true, ocr: true, compressOcr: true, tempDir: join(dir, 'staging') },
-    storage: mode === 'nostore' ? { putFull: async (name) => ({ location: name, size: 0 }) } : storage,
+    storage: mode === 'nostore' ? { putFull: async (name) => ({ location: name, size: 0 }), removeFull: async () => undefined } : storage,
     events: mode === 'all' ? writer : stubEvents,
   });
   for (let round = 0; round < Number(values.rounds); round += 1) {
     const before = process.cpuUsage();
     for (const volume of volumes) {
-      // Only the barcode is read by the consumer.
-      const run = consumer.start({ barcode: volume.barcode } as ConsumerVolume, new AbortController().signal);
+      // Only the barcode and `replacing` are read by the consumer.
+      const run = consumer.start({ barcode: volume.barcode, replacing: false } as ConsumerVolume, new AbortController().signal);
       for (let offset = 0; offset < volume.data.length; offset += 65536) run.sink.write(volume.data.subarray(offset, offset + 65536));
       run.sink.end();
       await run.complete();

@@ -27,7 +27,7 @@ export async function extractFromStorage(barcode: string, ref: StoredRef, attemp
   }
   const runs: ConsumerRun[] = [];
   try {
-    for (const consumer of ctx.consumers) runs.push(consumer.start({ barcode, encryptedEtag: ref.etag, attempt, source: 'storage' }, ctx.abort));
+    for (const consumer of ctx.consumers) runs.push(consumer.start({ barcode, encryptedEtag: ref.etag, attempt, source: 'storage', replacing: true }, ctx.abort));
     const sinkErrors = new Map<object, Error>();
     const verifier = new VerifyingSink(archive.sha256 !== null);
     try {

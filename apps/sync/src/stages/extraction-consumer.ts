@@ -34,7 +34,7 @@ export interface ExtractionSettings {
 export interface ExtractionConsumerOptions {
   settings: ExtractionSettings;
   /** Where the OCR JSONL goes (`full/` locally, the full bucket on S3). */
-  storage: Pick<ArchiveStorage, 'putFull'>;
+  storage: Pick<ArchiveStorage, 'putFull' | 'removeFull'>;
   events: ExtractionEvents;
   /** Local time for the OCR object's `acquisition_date`. */
   now?: () => Date;
@@ -70,7 +70,7 @@ export class ExtractionConsumer implements PlaintextConsumer {
   readonly name = 'extract';
   readonly counts: ExtractionCounts;
   private readonly settings: ExtractionSettings;
-  private readonly storage: Pick<ArchiveStorage, 'putFull'>;
+  private readonly storage: Pick<ArchiveStorage, 'putFull' | 'removeFull'>;
   private readonly events: ExtractionEvents;
   private readonly now: () => Date;
 
@@ -116,7 +116,7 @@ export class ExtractionConsumer implements PlaintextConsumer {
           throw error;
         }
         try {
-          await this.finishVolume(barcode, result, Math.round(finishedAt - started));
+          await this.finishVolume(barcode, result, Math.round(finishedAt - started), volume.replacing);
         } finally {
           await result.dispose();
         }
@@ -128,8 +128,11 @@ export class ExtractionConsumer implements PlaintextConsumer {
     };
   }
 
-  /** Stores the OCR file, then records both results (MARC first: it cannot fail the volume). */
-  private async finishVolume(barcode: string, result: VolumeExtraction, extractionTimeMs: number): Promise<void> {
+  /**
+   * Stores the OCR file (and, when replacing an earlier sync, removes the OCR file that sync left
+   * under the other name), then records both results (MARC first: it cannot fail the volume).
+   */
+  private async finishVolume(barcode: string, result: VolumeExtraction, extractionTimeMs: number, replacing: boolean): Promise<void> {
     let ocrStored: { location: string; pageCount: number } | null = null;
     if (result.ocr?.status === 'ok') {
       const ocr = result.ocr;
@@ -147,6 +150,9 @@ export class ExtractionConsumer implements PlaintextConsumer {
         this.record(() => this.events.textFailed(barcode, { error: `cannot store ${ocr.fileName}: ${errorText(error)}` }));
         throw error;
       }
+    }
+    if (replacing && result.ocr !== undefined) {
+      await this.removeStaleOcr(barcode, result.ocr.status === 'ok' ? result.ocr.fileName : null);
     }
 
     const marc = result.marc;
@@ -176,6 +182,25 @@ export class ExtractionConsumer implements PlaintextConsumer {
         this.events.record({ barcode, statusType: 'text_extraction', statusValue: 'no_ocr', metadata: { skipped_files: ocr.skippedFiles } }),
       );
       this.counts.ocrMissing++;
+    }
+  }
+
+  /**
+   * An earlier sync of the volume may have stored its OCR under the other name (the other
+   * `--skip-compression-full` setting), or stored OCR the new archive no longer has: every
+   * `BARCODE_ocr.jsonl[.gz]` but the one just stored is removed, so `full/` never holds two.
+   * A removal that fails fails the volume (retryable), as a failing store does.
+   */
+  private async removeStaleOcr(barcode: string, kept: string | null): Promise<void> {
+    for (const name of [`${barcode}_ocr.jsonl.gz`, `${barcode}_ocr.jsonl`]) {
+      if (name === kept) continue;
+      try {
+        await this.storage.removeFull(name);
+      } catch (error) {
+        this.count(error);
+        this.record(() => this.events.textFailed(barcode, { error: `cannot remove the earlier ${name}: ${errorText(error)}` }));
+        throw error;
+      }
     }
   }
 

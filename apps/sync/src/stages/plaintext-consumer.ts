@@ -12,6 +12,11 @@ export interface ConsumerVolume {
    * them), `storage` = the stored archive read back (nothing but its size was checked).
    */
   source: 'grin' | 'storage';
+  /**
+   * Storage held an archive of this barcode before (a changed or unknown ETag, `--force`, or the
+   * stored copy read back): outputs of an earlier sync may exist and are to be replaced.
+   */
+  replacing: boolean;
 }
 
 /**

@@ -55,7 +55,7 @@ export async function transferVolume(job: TransferJob, ctx: SyncContext): Promis
         ctx.events.checked(barcode, { etag: info.etag, sizeBytes: info.size });
         recheck = false;
       }
-      const outcome = await attemptTransfer(barcode, head, attempt, bytes, committed, ctx);
+      const outcome = await attemptTransfer(barcode, head, attempt, job.reason !== 'not_stored', bytes, committed, ctx);
       bytes.succeeded();
       return outcome;
     } catch (error) {
@@ -96,6 +96,8 @@ async function attemptTransfer(
   barcode: string,
   head: TransferJob['head'],
   attempt: number,
+  /** Storage held an archive of this barcode before (see ConsumerVolume.replacing). */
+  replacing: boolean,
   bytes: VolumeBytes,
   committed: { ref: StoredRef | null },
   ctx: SyncContext,
@@ -143,7 +145,7 @@ async function attemptTransfer(
       originalFilename: `${barcode}.tar.gz.gpg`,
       ...(download.size === null ? {} : { sizeHint: download.size }),
     });
-    for (const consumer of ctx.consumers) runs.push(consumer.start({ barcode, encryptedEtag: download.etag, attempt, source: 'grin' }, abort));
+    for (const consumer of ctx.consumers) runs.push(consumer.start({ barcode, encryptedEtag: download.etag, attempt, source: 'grin', replacing }, abort));
     const consumerErrors = new Map<object, Error>();
     const extraSinks = runs.map((r) => r.sink);
     const hook = ctx.checkpoint;

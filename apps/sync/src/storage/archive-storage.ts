@@ -83,6 +83,12 @@ export interface ArchiveStorage {
    * once an uncompressed `books_latest.csv` replaced it). Rejects with `StorageError('storage_write_failed')`.
    */
   removeMeta(name: string): Promise<void>;
+  /**
+   * Remove a full-text object if it exists (the other `BARCODE_ocr.jsonl[.gz]` variant when a
+   * volume is synced again with the other `--skip-compression-full` setting). Rejects with
+   * `StorageError('storage_write_failed')`.
+   */
+  removeFull(name: string): Promise<void>;
   /** Release clients/handles. Pending objects must be committed or aborted first. */
   close(): Promise<void>;
 }

@@ -191,8 +191,16 @@ export class LocalStorage implements ArchiveStorage {
     return this.putAtomic(this.metaDir, name, body);
   }
 
-  async removeMeta(name: string): Promise<void> {
-    const path = objectPath(this.metaDir, name);
+  removeMeta(name: string): Promise<void> {
+    return this.removeObject(this.metaDir, name);
+  }
+
+  removeFull(name: string): Promise<void> {
+    return this.removeObject(this.fullDir, name);
+  }
+
+  private async removeObject(root: string, name: string): Promise<void> {
+    const path = objectPath(root, name);
     try {
       if (await unlinkIfExists(path)) await fsyncDir(dirname(path));
     } catch (err) {

@@ -108,14 +108,22 @@ export class S3Storage implements ArchiveStorage {
     return this.put(this.options.buckets.meta, name, body, meta);
   }
 
-  async removeMeta(name: string): Promise<void> {
+  removeMeta(name: string): Promise<void> {
+    return this.remove(this.options.buckets.meta, 'meta', name);
+  }
+
+  removeFull(name: string): Promise<void> {
+    return this.remove(this.options.buckets.full, 'full', name);
+  }
+
+  private async remove(bucket: string, area: 'meta' | 'full', name: string): Promise<void> {
     const key = this.objectKey(name);
     try {
       // DeleteObject succeeds for a missing key too.
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.options.buckets.meta, Key: key }));
+      await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     } catch (err) {
-      throw new StorageError('storage_write_failed', `could not remove s3://${this.options.buckets.meta}/${key}: ${(err as Error).message}`, {
-        hint: 'check the endpoint, credentials (delete permission on the meta bucket) and that the network is up',
+      throw new StorageError('storage_write_failed', `could not remove s3://${bucket}/${key}: ${(err as Error).message}`, {
+        hint: `check the endpoint, credentials (delete permission on the ${area} bucket) and that the network is up`,
         retryable: true,
         cause: err,
       });

@@ -193,6 +193,16 @@ function contractSuite(name: string, factory: BackendFactory, computeSha256: boo
       for (const bad of ['/abs', 'a/../b', '.x']) await expect(storage.removeMeta(bad)).rejects.toMatchObject({ code: 'invalid_object_name' });
     });
 
+    it('removeFull removes a full-text object, leaves the others, is a no-op for a missing one and refuses unsafe names', async () => {
+      await storage.putFull('BC009_ocr.jsonl.gz', Buffer.from('gz'), {});
+      await storage.putFull('BC009_ocr.jsonl', Buffer.from('plain'), {});
+      await storage.removeFull('BC009_ocr.jsonl.gz');
+      expect(await backend.readFull('BC009_ocr.jsonl.gz')).toBeNull();
+      expect((await backend.readFull('BC009_ocr.jsonl'))?.toString()).toBe('plain');
+      await storage.removeFull('BC009_ocr.jsonl.gz');
+      for (const bad of ['/abs', 'a/../b', '.x']) await expect(storage.removeFull(bad)).rejects.toMatchObject({ code: 'invalid_object_name' });
+    });
+
     it('a failing body for putMeta leaves nothing and rejects', async () => {
       const boom = new Error('csv writer failed');
       await expect(storage.putMeta('broken.csv', producer(randomBytes(100_000), boom))).rejects.toBe(boom);

@@ -107,6 +107,32 @@ describe('extraction beside the store (local storage, through the CLI)', { timeo
       catalogue.close();
     }
   });
+  it('syncing a volume again with the other --skip-compression-full setting replaces its OCR file: full/ never holds both names', async () => {
+    const [barcode] = h.converted(14).slice(13) as [string];
+    const storage = join(h.workDir, 'store-resync');
+    const args = ['--run-name', 'resync', '--barcodes', barcode, ...h.grinArgs, ...local(storage)];
+    const ocrFiles = async (): Promise<string[]> => (await listFiles(join(storage, 'full'))).sort();
+    for (const [flags, compressed] of [[[], true], [['--force', '--skip-compression-full'], false], [['--force'], true]] as const) {
+      const r = await h.run([...args, ...flags]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('1 synced');
+      expect(await ocrFiles()).toEqual([`resync/${barcode}_ocr.jsonl${compressed ? '.gz' : ''}`]);
+      expect(await checkExtracted(h, 'resync', { kind: 'local', storageDir: storage }, [barcode], { compressed })).toEqual([]);
+    }
+    // An earlier OCR file that cannot be removed (here a directory in the way) fails the volume.
+    await mkdir(join(storage, 'full', 'resync', `${barcode}_ocr.jsonl`, 'keep'), { recursive: true });
+    const blocked = await h.run([...args, '--force']);
+    expect(blocked.code).toBe(1);
+    expect(blocked.stdout).toContain(`${barcode} (extract)`);
+    const catalogue = openCatalogue(join(h.runDir('resync'), 'books.db'), { readonly: true });
+    try {
+      expect(catalogue.latestStatus(barcode, 'text_extraction')).toMatchObject({ statusValue: 'failed' });
+      expect(String(catalogue.latestStatus(barcode, 'text_extraction')?.metadata?.['error'])).toContain(`cannot remove the earlier ${barcode}_ocr.jsonl`);
+    } finally {
+      catalogue.close();
+    }
+  });
+
   it('a stored archive damaged in place (same size) is not taken from storage: its gzip CRC fails, it is downloaded again', async () => {
     const [blocked] = h.converted(13).slice(12) as [string];
     const storage = join(h.workDir, 'store-bitrot');

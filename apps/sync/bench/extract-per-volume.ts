@@ -35,7 +35,7 @@ try {
   const stubEvents = new Proxy({}, { get: () => () => undefined }) as ExtractionEvents;
   const consumer = new ExtractionConsumer({
     settings: { marc: true, ocr: true, compressOcr: true, tempDir: join(dir, 'staging') },
-    storage: mode === 'nostore' ? { putFull: async (name) => ({ location: name, size: 0 }), removeFull: async () => undefined } : storage,
+    storage: mode === 'nostore' ? { putFull: async (name) => ({ location: name, size: 0 }), removeFull: async () => undefined, fullLocation: (name) => name } : storage,
     events: mode === 'all' ? writer : stubEvents,
   });
   for (let round = 0; round < Number(values.rounds); round += 1) {

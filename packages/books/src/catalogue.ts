@@ -148,6 +148,13 @@ export class Catalogue {
     return this.getStatusHistory(barcode, statusType).at(-1);
   }
 
+  /** Where the volume's OCR file was last recorded as stored (`text_extraction`/`completed` path), or null. */
+  storedOcrLocation(barcode: string): string | null {
+    const completed = this.getStatusHistory(barcode, 'text_extraction').filter((e) => e.statusValue === 'completed');
+    const path = completed.at(-1)?.metadata?.['path'];
+    return typeof path === 'string' ? path : null;
+  }
+
   // --- sessions ---
 
   startSession(input: StartSessionInput): number {

@@ -293,4 +293,16 @@ describe('StatusBatchWriter', () => {
     // The sync columns are untouched by these events.
     expect(a.sync_status).toBeNull();
   });
+
+  it('storedOcrLocation gives the path of the last completed text extraction, also after a later failure', () => {
+    const w = cat.createStatusWriter();
+    expect(cat.storedOcrLocation('A')).toBeNull();
+    w.textExtracted('A', { pageCount: 3, path: '/s/full/r/A_ocr.jsonl.gz' });
+    w.textExtracted('A', { pageCount: 3, path: '/s/full/r/A_ocr.jsonl' });
+    w.textFailed('A', { error: 'cannot store A_ocr.jsonl.gz' });
+    w.textExtracted('B', { pageCount: 1 });
+    w.flush();
+    expect(cat.storedOcrLocation('A')).toBe('/s/full/r/A_ocr.jsonl');
+    expect(cat.storedOcrLocation('B')).toBeNull();
+  });
 });

@@ -133,6 +133,8 @@ export async function runCommand(input: RunCommandInput): Promise<number> {
             settings: { marc: o.extractMarc, ocr: o.extractOcr, compressOcr: o.compressFull, tempDir: stagingDir, verifyGzipCrc: o.allowLegacyWithoutIntegrity },
             storage,
             events: writer,
+            storedOcrLocation: (b) => cat.storedOcrLocation(b),
+            onWarning: (message) => log(`warning: ${message}`),
           });
 
     const tally = new SessionTally(requester, extraction?.counts ?? null);

@@ -64,7 +64,8 @@ export class OcrJsonlWriter {
 
   /**
    * Appends one page's text as a line. Returns a promise only when the output had to be flushed
-   * (a volume's pages are usually all gathered in memory: no promise per page).
+   * (a volume's pages are usually all gathered in memory: no promise per page). An earlier
+   * failure of the output is thrown synchronously: call it where a throw becomes a rejection.
    */
   writePage(text: string): void | Promise<void> {
     this.throwIfFailed();

@@ -190,6 +190,7 @@ export function startArchiveRead(onEntry: ArchiveEntryHandler, options: ReadArch
 
   function checkedEntry(header: tar.Header): ArchiveEntry {
     // tar-stream reports unknown type flags as null although its types do not say so.
+    // Fields are copied one by one rather than spread: this runs once per entry of every volume.
     const checked = guard.check({ name: header.name, type: (header.type as string | null) ?? null, linkname: header.linkname ?? null });
     return {
       path: checked.path,

@@ -34,8 +34,15 @@ export interface ExtractionSettings {
 export interface ExtractionConsumerOptions {
   settings: ExtractionSettings;
   /** Where the OCR JSONL goes (`full/` locally, the full bucket on S3). */
-  storage: Pick<ArchiveStorage, 'putFull' | 'removeFull'>;
+  storage: Pick<ArchiveStorage, 'putFull' | 'removeFull' | 'fullLocation'>;
   events: ExtractionEvents;
+  /**
+   * Where the catalogue last recorded the volume's OCR file (Catalogue.storedOcrLocation); asked
+   * only for a volume synced again. Without it no earlier OCR file is ever removed.
+   */
+  storedOcrLocation?: (barcode: string) => string | null;
+  /** A problem that does not fail the volume (an earlier OCR file left in place). */
+  onWarning?: (message: string) => void;
   /** Local time for the OCR object's `acquisition_date`. */
   now?: () => Date;
   counts?: ExtractionCounts;
@@ -60,7 +67,9 @@ const COLUMN_TO_FIELD = new Map<string, keyof MarcRecord>(
  * - unsafe or corrupt archive: history `sync`/`unpack_failed`; unsafe XML: `marc_extraction`/`failed`;
  *   an oversized page or a failing OCR upload: `text_extraction`/`failed` — and the volume fails.
  *
- * The volume's staging directory (the OCR file) is removed in every case.
+ * A volume synced again also loses the OCR file its earlier sync stored under the other name, or
+ * that the new archive no longer has (see `removeEarlierOcr`). The volume's staging directory (the
+ * OCR file) is removed in every case.
  *
  * The parsing runs on the calling thread. A worker-thread variant was measured too (issue 6
  * benchmark): it used more CPU (a copy of every byte, a second heap) and ~100 MiB more memory for
@@ -70,7 +79,9 @@ export class ExtractionConsumer implements PlaintextConsumer {
   readonly name = 'extract';
   readonly counts: ExtractionCounts;
   private readonly settings: ExtractionSettings;
-  private readonly storage: Pick<ArchiveStorage, 'putFull' | 'removeFull'>;
+  private readonly storage: Pick<ArchiveStorage, 'putFull' | 'removeFull' | 'fullLocation'>;
+  private readonly storedOcrLocation: (barcode: string) => string | null;
+  private readonly onWarning: (message: string) => void;
   private readonly events: ExtractionEvents;
   private readonly now: () => Date;
 
@@ -80,6 +91,8 @@ export class ExtractionConsumer implements PlaintextConsumer {
     this.storage = options.storage;
     this.events = options.events;
     this.now = options.now ?? (() => new Date());
+    this.storedOcrLocation = options.storedOcrLocation ?? (() => null);
+    this.onWarning = options.onWarning ?? (() => undefined);
     this.counts = options.counts ?? new ExtractionCounts();
   }
 
@@ -129,8 +142,8 @@ export class ExtractionConsumer implements PlaintextConsumer {
   }
 
   /**
-   * Stores the OCR file (and, when replacing an earlier sync, removes the OCR file that sync left
-   * under the other name), then records both results (MARC first: it cannot fail the volume).
+   * Stores the OCR file (and, for a volume synced again, removes the earlier one it replaces),
+   * then records both results (MARC first: it cannot fail the volume).
    */
   private async finishVolume(barcode: string, result: VolumeExtraction, extractionTimeMs: number, replacing: boolean): Promise<void> {
     let ocrStored: { location: string; pageCount: number } | null = null;
@@ -151,9 +164,7 @@ export class ExtractionConsumer implements PlaintextConsumer {
         throw error;
       }
     }
-    if (replacing && result.ocr !== undefined) {
-      await this.removeStaleOcr(barcode, result.ocr.status === 'ok' ? result.ocr.fileName : null);
-    }
+    if (replacing && result.ocr !== undefined) await this.removeEarlierOcr(barcode, ocrStored?.location ?? null);
 
     const marc = result.marc;
     if (marc?.status === 'ok') {
@@ -186,21 +197,22 @@ export class ExtractionConsumer implements PlaintextConsumer {
   }
 
   /**
-   * An earlier sync of the volume may have stored its OCR under the other name (the other
-   * `--skip-compression-full` setting), or stored OCR the new archive no longer has: every
-   * `BARCODE_ocr.jsonl[.gz]` but the one just stored is removed, so `full/` never holds two.
-   * A removal that fails fails the volume (retryable), as a failing store does.
+   * An earlier sync of the volume may have stored its OCR file under the other name (the other
+   * `--skip-compression-full` setting), or stored OCR the new archive no longer has. That file,
+   * as the catalogue recorded it, is removed when it lies in this run's full area and is not the
+   * one just stored; the catalogue is asked only here (a volume synced again), and no request is
+   * sent when nothing was recorded. A removal that fails is a warning, not a failure: the volume's
+   * own output is stored and recorded, and the key may lack delete permission on the full bucket.
    */
-  private async removeStaleOcr(barcode: string, kept: string | null): Promise<void> {
-    for (const name of [`${barcode}_ocr.jsonl.gz`, `${barcode}_ocr.jsonl`]) {
-      if (name === kept) continue;
-      try {
-        await this.storage.removeFull(name);
-      } catch (error) {
-        this.count(error);
-        this.record(() => this.events.textFailed(barcode, { error: `cannot remove the earlier ${name}: ${errorText(error)}` }));
-        throw error;
-      }
+  private async removeEarlierOcr(barcode: string, kept: string | null): Promise<void> {
+    const earlier = this.storedOcrLocation(barcode);
+    if (earlier === null || earlier === kept) return;
+    const name = [`${barcode}_ocr.jsonl.gz`, `${barcode}_ocr.jsonl`].find((n) => this.storage.fullLocation(n) === earlier);
+    if (name === undefined) return; // another run's area: not this run's to change
+    try {
+      await this.storage.removeFull(name);
+    } catch (error) {
+      this.onWarning(`${barcode}: could not remove the earlier OCR file ${earlier} (${errorText(error)}); remove it by hand`);
     }
   }
 

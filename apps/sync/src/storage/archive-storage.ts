@@ -89,6 +89,8 @@ export interface ArchiveStorage {
    * `StorageError('storage_write_failed')`.
    */
   removeFull(name: string): Promise<void>;
+  /** The `location` putFull gives `name` (nothing is read or written). */
+  fullLocation(name: string): string;
   /** Release clients/handles. Pending objects must be committed or aborted first. */
   close(): Promise<void>;
 }

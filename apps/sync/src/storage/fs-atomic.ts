@@ -69,13 +69,16 @@ export async function writeFileAtomic(finalPath: string, data: string | Buffer, 
     try {
       await fh.writeFile(data);
       await fh.sync();
-    } finally {
-      await fh.close();
+    } catch (err) {
+      // The write's error is the one to report, not a failing close after it.
+      await fh.close().catch(() => undefined);
+      throw err;
     }
+    await fh.close();
     await rename(tmp, finalPath);
     await fsyncDir(dirname(finalPath));
   } catch (err) {
-    await unlinkIfExists(tmp);
+    await unlinkIfExists(tmp).catch(() => undefined);
     throw err;
   } finally {
     markInactive(tmp);

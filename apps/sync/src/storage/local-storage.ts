@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -15,11 +15,11 @@ import {
   unlinkIfExists,
   writeFileAtomic,
 } from './fs-atomic.js';
+import { LocalObjectArea } from './local-object-area.js';
 import { LocalPendingObject } from './local-pending-object.js';
 import { probeWritableDirs } from './local-probe.js';
 import { assertSafeBarcode, assertSafeObjectName } from './names.js';
 import { StorageError, storedArchiveReadError, type StorageWarning } from './storage-error.js';
-import { writeAndCommit } from './write-body.js';
 
 const READ_CHUNK = 1024 * 1024;
 
@@ -67,24 +67,23 @@ export class LocalStorage implements ArchiveStorage {
   readonly kind = 'local' as const;
   readonly basePath: string;
   private readonly rawDir: string;
-  private readonly fullDir: string;
-  private readonly metaDir: string;
+  private readonly full: LocalObjectArea;
+  private readonly meta: LocalObjectArea;
   private readonly onWarning: (warning: StorageWarning) => void;
   private readonly randomId: () => string;
   private readonly sinkOptions: FileSinkOptions;
   /** Directories putAtomic made (or found) this run. */
-  private readonly madeDirs = new Set<string>();
 
   constructor(options: LocalStorageOptions) {
     this.basePath = resolve(options.basePath);
     if (options.runName !== undefined) assertSafeObjectName(options.runName);
     const run = options.runName === undefined ? [] : [options.runName];
     this.rawDir = join(this.basePath, options.dirs?.raw ?? 'raw');
-    this.fullDir = join(this.basePath, options.dirs?.full ?? 'full', ...run);
-    this.metaDir = join(this.basePath, options.dirs?.meta ?? 'meta', ...run);
     this.onWarning = options.onWarning ?? (() => {});
     this.randomId = options.randomId ?? (() => randomBytes(6).toString('hex'));
     this.sinkOptions = { sha256: options.computeSha256 ?? false };
+    this.full = new LocalObjectArea(join(this.basePath, options.dirs?.full ?? 'full', ...run), this.randomId, this.sinkOptions);
+    this.meta = new LocalObjectArea(join(this.basePath, options.dirs?.meta ?? 'meta', ...run), this.randomId, this.sinkOptions);
   }
 
   describe(): string {
@@ -96,7 +95,7 @@ export class LocalStorage implements ArchiveStorage {
    * --storage-path stops the run before anything is downloaded (`storage_config`, exit 3).
    */
   async probe(signal?: AbortSignal): Promise<void> {
-    await probeWritableDirs([this.rawDir, this.fullDir, this.metaDir], this.randomId(), signal);
+    await probeWritableDirs([this.rawDir, this.full.root, this.meta.root], this.randomId(), signal);
   }
 
   rawLocation(barcode: string): string {
@@ -182,34 +181,23 @@ export class LocalStorage implements ArchiveStorage {
   }
 
   putFull(name: string, body: Readable | Buffer, _meta: Record<string, string>): Promise<StoredObject> {
-    // Local full/meta objects keep no user metadata: the catalogue already records it (page
-    // count, dates) and a sidecar per OCR file would only double the file count.
-    return this.putAtomic(this.fullDir, name, body);
+    return this.full.put(name, body);
   }
 
   putMeta(name: string, body: Readable | Buffer, _meta?: Record<string, string>): Promise<StoredObject> {
-    return this.putAtomic(this.metaDir, name, body);
+    return this.meta.put(name, body);
   }
 
   removeMeta(name: string): Promise<void> {
-    return this.removeObject(this.metaDir, name);
+    return this.meta.remove(name);
   }
 
   removeFull(name: string): Promise<void> {
-    return this.removeObject(this.fullDir, name);
+    return this.full.remove(name);
   }
 
-  private async removeObject(root: string, name: string): Promise<void> {
-    const path = objectPath(root, name);
-    try {
-      if (await unlinkIfExists(path)) await fsyncDir(dirname(path));
-    } catch (err) {
-      throw new StorageError('storage_write_failed', `could not remove ${path}: ${(err as Error).message}`, {
-        hint: 'check the permissions of the storage path',
-        retryable: true,
-        cause: err,
-      });
-    }
+  fullLocation(name: string): string {
+    return this.full.location(name);
   }
 
   /**
@@ -220,7 +208,7 @@ export class LocalStorage implements ArchiveStorage {
    */
   async sweepStaleTemps(): Promise<string[]> {
     const removed: string[] = [];
-    for (const root of [this.fullDir, this.metaDir]) removed.push(...(await sweepStaleTempsUnder(root)));
+    for (const area of [this.full, this.meta]) removed.push(...(await sweepStaleTempsUnder(area.root)));
     for (const path of removed) {
       this.onWarning({ code: 'stale_temp_removed', message: `removed stale temp file ${path}`, location: path });
     }
@@ -229,48 +217,6 @@ export class LocalStorage implements ArchiveStorage {
 
   async close(): Promise<void> {
     // nothing held open between calls
-  }
-
-  private async putAtomic(root: string, name: string, body: Readable | Buffer): Promise<StoredObject> {
-    const finalPath = objectPath(root, name);
-    const dir = dirname(finalPath);
-    // One OCR file per volume lands in the same full/RUN/: make the directory once, not per file.
-    if (!this.madeDirs.has(dir)) {
-      await mkdir(dir, { recursive: true });
-      this.madeDirs.add(dir);
-    }
-    // No per-write sweep here: full/RUN/ holds one file per volume, and listing it on every write
-    // would make a long run quadratic. Stale temps there are swept once at start-up.
-    try {
-      if (Buffer.isBuffer(body)) return await this.putBufferAtomic(finalPath, body);
-      const tmp = tempPathFor(finalPath, this.randomId(), 'partial');
-      markActive(tmp);
-      const pending = new LocalPendingObject({ finalPath, sink: new FileSink(tmp, this.sinkOptions), removeDirIfEmpty: false });
-      return await writeAndCommit(pending, body);
-    } catch (error) {
-      // The directory may have been removed under us: make it again on the next (retried) write.
-      this.madeDirs.delete(dir);
-      throw error;
-    }
-  }
-
-  /**
-   * A body already in memory (an OCR file, a CSV) goes straight through temp file, fsync, rename
-   * and directory fsync, without the streaming sink: per small file that machinery cost more CPU
-   * than the writing (measured on 100 KB volumes; see BENCHMARKS.md).
-   */
-  private async putBufferAtomic(finalPath: string, body: Buffer): Promise<StoredObject> {
-    try {
-      await writeFileAtomic(finalPath, body, this.randomId());
-    } catch (err) {
-      throw new StorageError('storage_write_failed', `could not store ${finalPath}: ${(err as Error).message}`, {
-        hint: 'check free space and permissions of the storage path',
-        retryable: true,
-        cause: err,
-      });
-    }
-    const sha256 = this.sinkOptions.sha256 === true ? createHash('sha256').update(body).digest('hex') : undefined;
-    return { location: finalPath, size: body.length, ...(sha256 === undefined ? {} : { sha256 }) };
   }
 
   private async sweep(finalPath: string): Promise<void> {
@@ -303,10 +249,4 @@ export class LocalStorage implements ArchiveStorage {
       return null;
     }
   }
-}
-
-/** Where object `name` (checked; `/` separates directories) lives under `root`. */
-function objectPath(root: string, name: string): string {
-  assertSafeObjectName(name);
-  return join(root, ...name.split('/'));
 }

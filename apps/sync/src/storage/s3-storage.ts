@@ -116,12 +116,18 @@ export class S3Storage implements ArchiveStorage {
     return this.remove(this.options.buckets.full, 'full', name);
   }
 
+  fullLocation(name: string): string {
+    return `s3://${this.options.buckets.full}/${this.objectKey(name)}`;
+  }
+
   private async remove(bucket: string, area: 'meta' | 'full', name: string): Promise<void> {
     const key = this.objectKey(name);
     try {
-      // DeleteObject succeeds for a missing key too.
+      // DeleteObject succeeds for a missing key too (on AWS).
       await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     } catch (err) {
+      // Some S3-compatible services answer a missing key with 404: it is gone either way.
+      if (isNotFound(err)) return;
       throw new StorageError('storage_write_failed', `could not remove s3://${bucket}/${key}: ${(err as Error).message}`, {
         hint: `check the endpoint, credentials (delete permission on the ${area} bucket) and that the network is up`,
         retryable: true,

@@ -129,4 +129,26 @@ describe('hostile archives in a run', { timeout: 90_000 }, () => {
     expect(existsSync(escapes.absolute)).toBe(false);
     expect((await allNames(h.workDir)).filter((n) => n.includes(tag))).toEqual([]);
   });
+
+  it('a new version of a volume without page text removes the OCR file the earlier version stored', async () => {
+    const storage = join(h.workDir, 'store-ocrgone');
+    const grinArgs = h.grinArgs.map((a) => (a === h.sim.grinBaseUrl ? proxy.grinBaseUrl : a));
+    const args = ['--run-name', 'ocrgone', '--barcodes', 'OCRGONE', ...grinArgs, '--storage', 'local', '--storage-path', storage];
+    proxy.serve('OCRGONE', await gpgEncrypt(await buildTarGz(good), h.passphraseFile));
+    expect((await h.run(args)).code).toBe(0);
+    expect(await listFiles(join(storage, 'full'))).toEqual(['ocrgone/OCRGONE_ocr.jsonl.gz']);
+
+    // GRIN now serves another version (new ETag) without page text.
+    proxy.serve('OCRGONE', await gpgEncrypt(await buildTarGz(archives['NOOCRVOL'] as TestEntry[]), h.passphraseFile));
+    const again = await h.run(args);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('1 synced');
+    expect(await listFiles(join(storage, 'full'))).toEqual([]);
+    const catalogue = openCatalogue(join(h.runDir('ocrgone'), 'books.db'), { readonly: true });
+    try {
+      expect(catalogue.latestStatus('OCRGONE', 'text_extraction')).toMatchObject({ statusValue: 'no_ocr' });
+    } finally {
+      catalogue.close();
+    }
+  });
 });

@@ -199,20 +199,26 @@ export class ExtractionConsumer implements PlaintextConsumer {
   /**
    * An earlier sync of the volume may have stored its OCR file under the other name (the other
    * `--skip-compression-full` setting), or stored OCR the new archive no longer has. That file,
-   * as the catalogue recorded it, is removed when it lies in this run's full area and is not the
-   * one just stored; the catalogue is asked only here (a volume synced again), and no request is
-   * sent when nothing was recorded. A removal that fails is a warning, not a failure: the volume's
-   * own output is stored and recorded, and the key may lack delete permission on the full bucket.
+   * where the catalogue recorded it, is removed when it is not the one just stored; the catalogue
+   * is asked only here (a volume synced again), and no request is sent when nothing was recorded.
+   * A removal that fails is a warning, not a failure: the volume's own output is stored and
+   * recorded, and the key may lack delete permission on the full bucket. A file the catalogue does
+   * not know of (its records lost) is not looked for.
    */
   private async removeEarlierOcr(barcode: string, kept: string | null): Promise<void> {
-    const earlier = this.storedOcrLocation(barcode);
-    if (earlier === null || earlier === kept) return;
-    const name = [`${barcode}_ocr.jsonl.gz`, `${barcode}_ocr.jsonl`].find((n) => this.storage.fullLocation(n) === earlier);
-    if (name === undefined) return; // another run's area: not this run's to change
+    let earlier: string | null = null;
     try {
+      earlier = this.storedOcrLocation(barcode);
+      if (earlier === null || earlier === kept) return;
+      const name = [`${barcode}_ocr.jsonl.gz`, `${barcode}_ocr.jsonl`].find((n) => this.storage.fullLocation(n) === earlier);
+      if (name === undefined) {
+        // The catalogue is this run's, so the storage settings changed since: not ours to touch.
+        this.onWarning(`${barcode}: the earlier OCR file ${earlier} is outside this run's full area (storage settings changed?); left in place`);
+        return;
+      }
       await this.storage.removeFull(name);
     } catch (error) {
-      this.onWarning(`${barcode}: could not remove the earlier OCR file ${earlier} (${errorText(error)}); remove it by hand`);
+      this.onWarning(`${barcode}: could not remove the earlier OCR file ${earlier ?? '(catalogue unreadable)'} (${errorText(error)}); remove it by hand`);
     }
   }
 

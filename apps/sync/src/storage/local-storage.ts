@@ -72,7 +72,6 @@ export class LocalStorage implements ArchiveStorage {
   private readonly onWarning: (warning: StorageWarning) => void;
   private readonly randomId: () => string;
   private readonly sinkOptions: FileSinkOptions;
-  /** Directories putAtomic made (or found) this run. */
 
   constructor(options: LocalStorageOptions) {
     this.basePath = resolve(options.basePath);

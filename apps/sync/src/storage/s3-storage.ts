@@ -126,8 +126,9 @@ export class S3Storage implements ArchiveStorage {
       // DeleteObject succeeds for a missing key too (on AWS).
       await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     } catch (err) {
-      // Some S3-compatible services answer a missing key with 404: it is gone either way.
-      if (isNotFound(err)) return;
+      // Some S3-compatible services answer a missing key with 404: it is gone either way (a
+      // missing bucket is not).
+      if (isNotFound(err) && (err as { name?: unknown }).name !== 'NoSuchBucket') return;
       throw new StorageError('storage_write_failed', `could not remove s3://${bucket}/${key}: ${(err as Error).message}`, {
         hint: `check the endpoint, credentials (delete permission on the ${area} bucket) and that the network is up`,
         retryable: true,

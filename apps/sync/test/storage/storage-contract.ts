@@ -193,8 +193,11 @@ function contractSuite(name: string, factory: BackendFactory, computeSha256: boo
       for (const bad of ['/abs', 'a/../b', '.x']) await expect(storage.removeMeta(bad)).rejects.toMatchObject({ code: 'invalid_object_name' });
     });
 
-    it('removeFull removes a full-text object, leaves the others, is a no-op for a missing one and refuses unsafe names', async () => {
-      await storage.putFull('BC009_ocr.jsonl.gz', Buffer.from('gz'), {});
+    it('fullLocation is where putFull stores; removeFull removes a full-text object, leaves the others, is a no-op for a missing one and refuses unsafe names', async () => {
+      const stored = await storage.putFull('BC009_ocr.jsonl.gz', Buffer.from('gz'), {});
+      // The catalogue records `location`; the removal of an earlier OCR file compares with fullLocation.
+      expect(storage.fullLocation('BC009_ocr.jsonl.gz')).toBe(stored.location);
+      expect(storage.fullLocation('BC009_ocr.jsonl')).not.toBe(stored.location);
       await storage.putFull('BC009_ocr.jsonl', Buffer.from('plain'), {});
       await storage.removeFull('BC009_ocr.jsonl.gz');
       expect(await backend.readFull('BC009_ocr.jsonl.gz')).toBeNull();

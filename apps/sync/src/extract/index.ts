@@ -9,7 +9,7 @@ export { MARC_NAMESPACE, METS_NAMESPACE, type MarcDatafield, type MarcRecord } f
 export { OcrCollector, type OcrCollectorOptions, type OcrResult } from './ocr-collector.js';
 export { OcrPageAssembler, type OcrPageAssemblerOptions } from './ocr-page-assembler.js';
 export { OcrJsonlWriter, type OcrJsonlWriterOptions } from './ocr-jsonl-writer.js';
-export { ocrPageNumber, MAX_OCR_PAGE } from './ocr-page-name.js';
+export { ocrFileName, ocrPageNumber, MAX_OCR_PAGE } from './ocr-page-name.js';
 export {
   CorruptArchiveError,
   ExtractionAbortedError,

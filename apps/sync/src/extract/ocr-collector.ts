@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { OcrPageTooLargeError } from './extract-errors.js';
 import { OcrJsonlWriter } from './ocr-jsonl-writer.js';
 import { OcrPageAssembler } from './ocr-page-assembler.js';
-import { ocrPageNumber } from './ocr-page-name.js';
+import { ocrFileName, ocrPageNumber } from './ocr-page-name.js';
 import type { EntrySink } from './read-archive.js';
 
 /** OCR extraction result of a volume. */
@@ -56,7 +56,7 @@ export class OcrCollector {
   private readonly workDir: () => Promise<string>;
 
   constructor(private readonly options: OcrCollectorOptions) {
-    this.fileName = `${options.barcode}_ocr.jsonl${options.compress ? '.gz' : ''}`;
+    this.fileName = ocrFileName(options.barcode, options.compress);
     this.maxPage = options.maxPageBytes ?? DEFAULT_MAX_PAGE;
     const workDir = options.workDir;
     this.workDir = typeof workDir === 'string' ? async () => workDir : workDir;

@@ -11,3 +11,8 @@ export function ocrPageNumber(baseName: string): number | null {
   const page = Number(match[1]);
   return page >= 1 && page <= MAX_OCR_PAGE ? page : null;
 }
+
+/** The name a volume's OCR JSONL is stored under: `BARCODE_ocr.jsonl.gz`, or `BARCODE_ocr.jsonl` uncompressed. */
+export function ocrFileName(barcode: string, compressed: boolean): string {
+  return `${barcode}_ocr.jsonl${compressed ? '.gz' : ''}`;
+}

@@ -202,7 +202,10 @@ export function startArchiveRead(onEntry: ArchiveEntryHandler, options: ReadArch
   }
 }
 
-/** Drains a skipped entry, then `done`; a stream error or an entry cut short goes to `fail`. */
+/**
+ * Reads an entry to its end (its content goes to a 'data' listener if one was added, else
+ * nowhere), then calls `done`; a stream error or an entry cut short goes to `fail`.
+ */
 function drain(stream: EntryStream, done: () => void, fail: (error: unknown) => void): void {
   let ended = false;
   stream.on('error', (error) => fail(classifyTarError(error)));
@@ -232,7 +235,6 @@ interface EntryStream {
 function consume(stream: EntryStream, sink: EntrySink | undefined): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let done = false;
-    let ended = false;
     let writing: Promise<void> = Promise.resolve();
     const finish = (error?: unknown): void => {
       if (done) return;
@@ -240,21 +242,6 @@ function consume(stream: EntryStream, sink: EntrySink | undefined): Promise<void
       if (error === undefined) resolve();
       else reject(error);
     };
-    stream.on('error', (error) => finish(classifyTarError(error)));
-    stream.on('close', () => {
-      if (!ended) finish(new CorruptArchiveError('the archive ended in the middle of an entry'));
-    });
-    stream.on('end', () => {
-      ended = true;
-      if (sink === undefined) {
-        finish();
-        return;
-      }
-      // The last write may still be pending: end the sink only after it.
-      writing
-        .then(() => sink.end())
-        .then(() => finish(), finish);
-    });
     if (sink !== undefined) {
       stream.on('data', (chunk) => {
         if (done) return;
@@ -272,7 +259,15 @@ function consume(stream: EntryStream, sink: EntrySink | undefined): Promise<void
         }
       });
     }
-    stream.resume();
+    drain(
+      stream,
+      () => {
+        if (sink === undefined) finish();
+        // The last write may still be pending: end the sink only after it.
+        else writing.then(() => sink.end()).then(() => finish(), finish);
+      },
+      finish,
+    );
   });
 }
 

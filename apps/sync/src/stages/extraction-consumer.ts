@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { MARC_FIELD_COLUMNS, type MarcRecord, type StatusBatchWriter } from '@grin/books';
-import { startVolumeExtraction, type MarcColumnName, type MarcColumns, type VolumeExtraction } from '../extract/index.js';
+import { ocrFileName, startVolumeExtraction, type MarcColumnName, type MarcColumns, type VolumeExtraction } from '../extract/index.js';
 import type { ArchiveStorage } from '../storage/index.js';
 import { ExtractionCounts } from './extraction-counts.js';
 import { localIsoTimestamp } from './local-time.js';
@@ -210,7 +210,7 @@ export class ExtractionConsumer implements PlaintextConsumer {
     try {
       earlier = this.storedOcrLocation(barcode);
       if (earlier === null || earlier === kept) return;
-      const name = [`${barcode}_ocr.jsonl.gz`, `${barcode}_ocr.jsonl`].find((n) => this.storage.fullLocation(n) === earlier);
+      const name = [ocrFileName(barcode, true), ocrFileName(barcode, false)].find((n) => this.storage.fullLocation(n) === earlier);
       if (name === undefined) {
         // The catalogue is this run's, so the storage settings changed since: not ours to touch.
         this.onWarning(`${barcode}: the earlier OCR file ${earlier} is outside this run's full area (storage settings changed?); left in place`);

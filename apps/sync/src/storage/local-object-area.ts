@@ -7,7 +7,7 @@ import { FileSink, type FileSinkOptions } from './file-sink.js';
 import { fsyncDir, markActive, tempPathFor, unlinkIfExists, writeFileAtomic } from './fs-atomic.js';
 import { LocalPendingObject } from './local-pending-object.js';
 import { assertSafeObjectName } from './names.js';
-import { StorageError } from './storage-error.js';
+import { localStoreError, StorageError } from './storage-error.js';
 import { writeAndCommit } from './write-body.js';
 
 /**
@@ -77,11 +77,7 @@ export class LocalObjectArea {
     try {
       await writeFileAtomic(finalPath, body, this.randomId());
     } catch (err) {
-      throw new StorageError('storage_write_failed', `could not store ${finalPath}: ${(err as Error).message}`, {
-        hint: 'check free space and permissions of the storage path',
-        retryable: true,
-        cause: err,
-      });
+      throw localStoreError(finalPath, err);
     }
     const sha256 = this.sinkOptions.sha256 === true ? createHash('sha256').update(body).digest('hex') : undefined;
     return { location: finalPath, size: body.length, ...(sha256 === undefined ? {} : { sha256 }) };

@@ -5,7 +5,7 @@ import type { PendingObject, StoredObject } from './archive-storage.js';
 import { commitRefusal, type PendingState } from './commit-refusal.js';
 import type { FileSink } from './file-sink.js';
 import { fsyncDir, markInactive, rmdirIfEmpty, unlinkIfExists } from './fs-atomic.js';
-import { StorageError } from './storage-error.js';
+import { localStoreError, StorageError } from './storage-error.js';
 import { waitClosed } from './write-body.js';
 
 export interface LocalPendingObjectOptions {
@@ -67,11 +67,7 @@ export class LocalPendingObject implements PendingObject {
     } catch (err) {
       this.state = 'aborted';
       await this.discardTemp().catch(() => undefined);
-      throw new StorageError('storage_write_failed', `could not store ${finalPath}: ${(err as Error).message}`, {
-        hint: 'check free space and permissions of the storage path',
-        retryable: true,
-        cause: err,
-      });
+      throw localStoreError(finalPath, err);
     }
     const sha256 = sink.digest();
     const stored: StoredObject = { location: finalPath, size: sink.bytes, ...(sha256 === undefined ? {} : { sha256 }) };

@@ -39,3 +39,12 @@ export function storedArchiveReadError(barcode: string, cause: unknown): Storage
     cause,
   });
 }
+
+/** Writing a local file into place (temp file, fsync, rename) failed. */
+export function localStoreError(finalPath: string, cause: unknown): StorageError {
+  return new StorageError('storage_write_failed', `could not store ${finalPath}: ${(cause as Error).message}`, {
+    hint: 'check free space and permissions of the storage path',
+    retryable: true,
+    cause,
+  });
+}

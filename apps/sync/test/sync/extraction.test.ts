@@ -107,6 +107,32 @@ describe('extraction beside the store (local storage, through the CLI)', { timeo
       catalogue.close();
     }
   });
+
+  it('a volume whose archive cannot be committed is failed and leaves no OCR file and no extraction record', async () => {
+    const [ok, blocked] = h.converted(16).slice(14) as [string, string];
+    const storage = join(h.workDir, 'store-commitfail');
+    // A directory where the archive must go: its atomic rename fails on every attempt, after the
+    // extraction of the (verified) plaintext already ended. Its OCR file belongs to no synced
+    // volume, so it must not be in full/ (an OCR upload started beside the commit would have to be
+    // removed again).
+    const rawPath = join(storage, 'raw', blocked, `${blocked}.tar.gz`);
+    await mkdir(rawPath, { recursive: true });
+    await writeFile(join(rawPath, 'keep'), 'x');
+    const run = await h.run(['--run-name', 'commitfail', '--barcodes', `${ok},${blocked}`, ...h.grinArgs, ...local(storage)]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('1 synced, 0 skipped, 0 not available on GRIN, 1 failed');
+    expect(run.stdout).toContain(`${blocked} (store)`);
+    expect(await listFiles(join(storage, 'full'))).toEqual([`commitfail/${ok}_ocr.jsonl.gz`]);
+    const catalogue = openCatalogue(join(h.runDir('commitfail'), 'books.db'), { readonly: true });
+    try {
+      expect(catalogue.isSynced(blocked)).toBe(false);
+      expect(catalogue.latestStatus(blocked, 'text_extraction')).toBeUndefined();
+      expect(catalogue.storedOcrLocation(blocked)).toBeNull();
+    } finally {
+      catalogue.close();
+    }
+  });
+
   it('syncing a volume again with the other --skip-compression-full setting replaces its OCR file; a file that cannot be removed is a warning', async () => {
     const [barcode] = h.converted(14).slice(13) as [string];
     const storage = join(h.workDir, 'store-resync');

@@ -48,7 +48,7 @@ try {
       await run.complete();
     }
     const used = process.cpuUsage(before);
-    console.log(`${mode} round ${round}: ${((used.user + used.system) / 1000 / volumes.length).toFixed(2)} ms CPU per volume (${volumes.length} volumes)`);
+    console.log(`${mode} round ${round}: ${((used.user + used.system) / 1000 / volumes.length).toFixed(2)} ms CPU per volume (user ${(used.user / 1000 / volumes.length).toFixed(2)}, sys ${(used.system / 1000 / volumes.length).toFixed(2)}) (${volumes.length} volumes)`);
   }
   writer.close();
   catalogue.close();

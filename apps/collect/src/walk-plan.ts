@@ -67,12 +67,14 @@ export function planWalk(catalogue: Catalogue, input: WalkPlanInput): WalkPlan {
     clearPartialPage(catalogue, list);
     return fromPageOne('fresh', null);
   }
+  // A page stored in part (--limit) keeps the cursor on itself: the resume reads that page again.
+  const samePage = cursor.nextUrl === cursor.pageUrl;
   const partial = readPartialPage(catalogue, list);
-  const skip = partial && partial.pageNumber === cursor.pageNumber && cursor.nextUrl === cursor.pageUrl ? partial : null;
+  const skip = partial && partial.pageNumber === cursor.pageNumber && samePage ? partial : null;
   return {
     kind: 'resume',
     startUrl: rebaseUrl(cursor.nextUrl, input.libraryDirectory, input.libraryUrl),
-    startPageNumber: cursor.pageNumber + 1,
+    startPageNumber: samePage ? cursor.pageNumber : cursor.pageNumber + 1,
     skip,
     initialCompleted: cursor.rowsSeen,
     cursor,

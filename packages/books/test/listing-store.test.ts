@@ -171,6 +171,24 @@ describe('listing cursor', () => {
     expect(() => cat.storeListingPage(page(2, [], { list: 'other' }))).toThrow(/no cursor/);
   });
 
+  it('takes the rest of a page stored in part (the cursor kept on it) under the same page number', () => {
+    cat.storeListingPage(page(1, [listingRow('A')]));
+    // --limit stopped inside page 2: its first row was stored and the cursor points at page 2 again.
+    cat.storeListingPage(page(2, [listingRow('B')], { nextUrl: 'https://grin/_all_books?p=2' }));
+    cat.storeListingPage(page(2, [listingRow('C')]));
+    expect(cat.getListingCursor('_all_books')).toMatchObject({ pageNumber: 2, nextUrl: 'https://grin/_all_books?p=3', pagesStored: 2, rowsSeen: 3 });
+    // A page stored whole moves the cursor on: the same number again is out of order.
+    expect(() => cat.storeListingPage(page(2, [listingRow('D')]))).toThrow(/last stored page 2/);
+    cat.storeListingPage(page(3, [listingRow('D')], { nextUrl: null }));
+    expect(cat.getListingCursor('_all_books')).toMatchObject({ pageNumber: 3, pagesStored: 3, rowsSeen: 4 });
+
+    // Also page 1: its rest continues the walk rather than starting a new one.
+    cat.resetListingCursor('_all_books');
+    cat.storeListingPage(page(1, [listingRow('A')], { nextUrl: 'https://grin/_all_books?p=1' }));
+    cat.storeListingPage(page(1, [listingRow('B')]));
+    expect(cat.getListingCursor('_all_books')).toMatchObject({ pageNumber: 1, pagesStored: 1, rowsSeen: 2 });
+  });
+
   it('writes neither rows nor cursor when anything in the page transaction fails', () => {
     cat.storeListingPage(page(1, [listingRow('A')]));
     const cursorBefore = cat.getListingCursor('_all_books');

@@ -117,9 +117,7 @@ export class ListingStore {
   private storeInTransaction(page: ListingPageInput): StorePageResult {
     const ts = isoTimestamp(this.now());
     const previous = this.selectCursor.get(page.list) as CursorRecord | undefined;
-    const base = this.walkBase(page, previous, ts);
-    // The rest of a page stored in part: the same page, not one more.
-    const continued = previous !== undefined && base === previous && previous.page_number === page.pageNumber;
+    const { base, samePage } = this.walkBase(page, previous, ts);
     const counts =
       (page.mode ?? 'insert') === 'refresh'
         ? this.refreshRows(page.rows, ts)
@@ -134,7 +132,8 @@ export class ListingStore {
       next_url: page.nextUrl,
       page_size: page.pageSize,
       rows_seen: rowsSeen,
-      pages_stored: base.pages_stored + (continued ? 0 : 1),
+      // The rest of a page stored in part is the same page, not one more.
+      pages_stored: base.pages_stored + (samePage ? 0 : 1),
       rows_inserted: base.rows_inserted + counts.inserted,
       rows_updated: base.rows_updated + counts.updated,
       rows_unchanged: base.rows_unchanged + counts.unchanged,
@@ -159,17 +158,17 @@ export class ListingStore {
   /**
    * The cursor state this page builds on: a fresh walk for page 1, else the unfinished walk, whose
    * last page must be the one before, or this very page when it was stored in part (`--limit`
-   * stopped inside it, so the cursor was kept on it: next_url = page_url).
+   * stopped inside it, so the cursor was kept on it: next_url = page_url). `samePage` says which.
    */
-  private walkBase(page: ListingPageInput, previous: CursorRecord | undefined, ts: string): CursorRecord {
+  private walkBase(page: ListingPageInput, previous: CursorRecord | undefined, ts: string): { base: CursorRecord; samePage: boolean } {
     if (!Number.isInteger(page.pageNumber) || page.pageNumber < 1) {
       throw new ListingCursorError(`page number must be an integer >= 1, got ${page.pageNumber}`);
     }
     const keptOnPage =
       previous !== undefined && previous.completed_at === null && previous.next_url !== null && previous.next_url === previous.page_url;
-    if (keptOnPage && previous.page_number === page.pageNumber) return previous;
+    if (keptOnPage && previous.page_number === page.pageNumber) return { base: previous, samePage: true };
     if (page.pageNumber === 1) {
-      return { ...freshCursor(page.list, ts), total_rows_last_walk: previous?.total_rows_last_walk ?? null };
+      return { base: { ...freshCursor(page.list, ts), total_rows_last_walk: previous?.total_rows_last_walk ?? null }, samePage: false };
     }
     if (!previous || previous.completed_at !== null || previous.page_number !== page.pageNumber - 1) {
       const state = !previous
@@ -181,7 +180,7 @@ export class ListingStore {
         `cannot store page ${page.pageNumber} of ${page.list}: the cursor has ${state}`,
       );
     }
-    return previous;
+    return { base: previous, samePage: false };
   }
 
   /** Inserts a row unless its barcode is known; 1 if inserted, else 0. */
